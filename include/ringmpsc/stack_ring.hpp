@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+
+#include "detail/ring_core.hpp"
+
+namespace ringmpsc {
+
+/// Whether a StackRing or StackChannel counts its traffic.
+enum class MetricsMode : bool { off = false, on = true };
+
+/// A BasicRing<T> whose N slots live inside the object: no allocation, and the slots sit
+/// next to the indices. N * sizeof(T) bytes large, so a big one belongs in static storage
+/// or on the heap rather than on a thread's stack.
+template <class T, std::size_t N>
+class StackRing : public BasicRing<T> {
+  static_assert(N > 0, "ringmpsc::StackRing<T, N>: N must not be 0");
+  static_assert(std::has_single_bit(N), "ringmpsc::StackRing<T, N>: N must be a power of two");
+
+ public:
+  explicit StackRing(MetricsMode metrics = MetricsMode::off) noexcept
+      : BasicRing<T>(slots_(), N, metrics == MetricsMode::on) {}
+  ~StackRing() { this->destroy_remaining_(); }
+
+  [[nodiscard]] static constexpr std::size_t static_capacity() noexcept { return N; }
+
+ private:
+  T* slots_() noexcept { return reinterpret_cast<T*>(storage_); }
+
+  // Its own cache-line block, so slot 0 never shares a line with the consumer's state.
+  alignas(std::max(alignof(T), detail::cache_line)) std::byte storage_[N * sizeof(T)];
+};
+
+}  // namespace ringmpsc
