@@ -104,10 +104,16 @@ class [[nodiscard]] Result {
   }
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
-  Result& operator=(Result&&) = delete;
-  ~Result() {
-    if (has_) (**this).~T();
+  Result& operator=(Result&& o) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    if (this != &o) {
+      reset_();
+      if (o.has_) ::new (static_cast<void*>(&storage_)) T(std::move(*o));
+      has_ = o.has_;
+      error_ = o.error_;
+    }
+    return *this;
   }
+  ~Result() { reset_(); }
 
   [[nodiscard]] bool has_value() const noexcept { return has_; }
   explicit operator bool() const noexcept { return has_; }
@@ -130,6 +136,11 @@ class [[nodiscard]] Result {
   const T* operator->() const noexcept { return &**this; }
 
  private:
+  void reset_() noexcept {
+    if (has_) (**this).~T();
+    has_ = false;
+  }
+
   alignas(T) unsigned char storage_[sizeof(T)];
   bool has_ = false;
   Errc error_{};

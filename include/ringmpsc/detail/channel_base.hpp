@@ -69,7 +69,8 @@ class ChannelBase {
     requires std::is_move_assignable_v<T>
   {
     T* dst = out.data();
-    return poll_<true>(out.size(), [&dst](T&& v) { *dst++ = std::move(v); });
+    auto move_out = [&dst](T&& v) { *dst++ = std::move(v); };
+    return poll_<true>(out.size(), move_out);
   }
 
   /// Waits until an item is readable (ok), the channel is closed and drained (closed), or

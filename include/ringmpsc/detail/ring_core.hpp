@@ -204,7 +204,8 @@ class BasicRing {
     requires std::is_move_assignable_v<T>
   {
     T* dst = out.data();
-    return drain_<true>(out.size(), [&dst](T&& v) { *dst++ = std::move(v); });
+    auto move_out = [&dst](T&& v) { *dst++ = std::move(v); };
+    return drain_<true>(out.size(), move_out);
   }
 
   // ---------------------------------------------------------------------- any thread ---
@@ -313,7 +314,8 @@ class BasicRing {
 
   std::uint64_t refresh_tail_() noexcept {
     const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);  // A1: pairs with R1
-    RINGMPSC_ASSERT(tail >= c_.cached_tail, "ring invariant: tail moved backwards");
+    // Modular: sequences may cross 2^64; tail only grows and stays within a ring of head.
+    RINGMPSC_ASSERT(tail - c_.cached_tail <= c_.mask + 1, "ring invariant: tail moved backwards");
     c_.cached_tail = tail;
     return tail;
   }

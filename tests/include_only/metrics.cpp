@@ -1,0 +1,3 @@
+// Compiles metrics.hpp on its own: every public header is self-contained.
+#include <ringmpsc/metrics.hpp>
+#include <ringmpsc/metrics.hpp>  // and include-guarded

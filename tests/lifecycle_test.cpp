@@ -1,0 +1,167 @@
+// Producer lifecycle: RAII release, ring reuse after drain, churn, lazy allocation,
+// fairness of consume_all_up_to.
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "catch.hpp"
+#include "support.hpp"
+
+using ringmpsc::Config;
+using ringmpsc::Errc;
+
+namespace {
+struct AllocStats {
+  std::atomic<std::size_t> bytes{0};
+  std::atomic<std::size_t> calls{0};
+};
+
+// Counts what a channel allocates through its allocator (rings: slots and ring objects).
+template <class T>
+struct CountingAllocator {
+  using value_type = T;
+  AllocStats* stats;
+  explicit CountingAllocator(AllocStats* s) noexcept : stats(s) {}
+  template <class U>
+  CountingAllocator(const CountingAllocator<U>& o) noexcept : stats(o.stats) {}  // NOLINT
+  T* allocate(std::size_t n) {
+    stats->bytes += n * sizeof(T);
+    ++stats->calls;
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    stats->bytes -= n * sizeof(T);
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <class U>
+  friend bool operator==(const CountingAllocator& a, const CountingAllocator<U>& b) noexcept {
+    return a.stats == b.stats;
+  }
+};
+}  // namespace
+
+TEST_CASE("rings are allocated on first registration, not up front", "[lifecycle][memory]") {
+  AllocStats stats;
+  {
+    ringmpsc::Channel<std::uint64_t, CountingAllocator<std::uint64_t>> ch(
+        Config{}, CountingAllocator<std::uint64_t>(&stats));
+    REQUIRE(stats.bytes == 0);
+    REQUIRE(ch.ring_count() == 0);
+    auto p = ch.register_producer().value();
+    const std::size_t one_ring = Config{}.capacity() * sizeof(std::uint64_t);
+    REQUIRE(ch.ring_count() == 1);
+    REQUIRE(stats.bytes >= one_ring);
+    REQUIRE(stats.bytes < 2 * one_ring);  // 16 rings would be 16 * 512 KiB
+    REQUIRE(ch.get_allocator().stats == &stats);
+  }
+  REQUIRE(stats.bytes == 0);  // everything returned
+}
+
+TEST_CASE("a dropped producer's ring is drained, then reused", "[lifecycle]") {
+  ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 4, .max_producers = 1});
+  std::uint32_t first_id = 0;
+  {
+    auto p = ch.register_producer().value();
+    first_id = p.id();
+    REQUIRE(p.try_push(1));
+    REQUIRE(p.try_push(2));
+  }
+  REQUIRE(ch.producer_count() == 0);
+  // The only ring still holds items of the dropped producer: not reusable yet.
+  auto early = ch.register_producer();
+  REQUIRE_FALSE(early);
+  REQUIRE(early.error() == Errc::rings_not_drained);
+  std::vector<std::uint64_t> got;
+  ch.consume_all([&](const std::uint64_t& v) { got.push_back(v); });
+  REQUIRE(got == std::vector<std::uint64_t>{1, 2});  // left-over items are delivered
+  auto next = ch.register_producer().value();
+  REQUIRE(next.id() == first_id);
+  REQUIRE(ch.ring_count() == 1);
+  REQUIRE(next.try_push(3));
+  got.clear();
+  ch.consume_all([&](const std::uint64_t& v) { got.push_back(v); });
+  REQUIRE(got == std::vector<std::uint64_t>{3});  // never mixed with the old producer's
+}
+
+TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[lifecycle][stress]") {
+  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, ringmpsc::wait::Yielding> ch(
+      Config{.ring_bits = 4, .max_producers = 4});
+  constexpr int kThreads = 4;
+  constexpr int kCycles = 100'000 / kThreads;
+  std::atomic<int> finished{0};
+  std::atomic<std::uint64_t> sent_sum{0};
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int c = 0; c < kCycles; ++c) {
+        auto r = ch.register_producer();
+        while (!r) {  // a free ring may still hold a dropped producer's items
+          if (r.error() != Errc::rings_not_drained) ++unexpected;
+          std::this_thread::yield();
+          r = ch.register_producer();
+        }
+        const std::uint64_t v = static_cast<std::uint64_t>(t) * kCycles + c;
+        while (!r->try_push(v)) std::this_thread::yield();
+        sent_sum += v;
+      }
+      ++finished;
+    });
+  }
+  std::uint64_t received = 0;
+  std::uint64_t sum = 0;
+  while (finished < kThreads || received < 100'000) {
+    if (ch.consume_all([&](const std::uint64_t& v) { sum += v; ++received; }) == 0)
+      std::this_thread::yield();
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE(unexpected == 0);
+  REQUIRE(received == 100'000);
+  REQUIRE(sum == sent_sum);
+  REQUIRE(ch.producer_count() == 0);
+  REQUIRE(ch.ring_count() <= 4);  // never more rings than live producers allowed
+}
+
+TEST_CASE("consume_all_up_to rotates its start ring (deterministic)", "[lifecycle][fairness]") {
+  ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 6, .max_producers = 8});
+  std::vector<ringmpsc::Channel<std::uint64_t>::producer_type> ps;
+  for (int i = 0; i < 8; ++i) ps.push_back(ch.register_producer().value());
+  for (auto& p : ps)
+    while (p.try_push(p.id())) {
+    }
+  std::vector<int> share(8, 0);
+  for (int call = 0; call < 64; ++call)
+    ch.consume_all_up_to(4, [&](const std::uint64_t& v) { ++share[v]; });
+  for (int s : share) REQUIRE(s == 32);  // 64 calls x 4 items spread evenly over 8 rings
+}
+
+TEST_CASE("every one of 8 busy producers gets a share", "[lifecycle][fairness]") {
+  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, ringmpsc::wait::Yielding> ch(
+      Config{.ring_bits = 8, .max_producers = 8});
+  std::atomic<bool> stop{false};
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      auto p = ch.register_producer().value();
+      ++ready;
+      while (!stop) {
+        if (!p.try_push(p.id())) std::this_thread::yield();
+      }
+    });
+  }
+  while (ready < 8) std::this_thread::yield();
+  std::vector<std::uint64_t> share(8, 0);
+  std::uint64_t total = 0;
+  while (total < 400'000) {
+    const auto n = ch.consume_all_up_to(64, [&](const std::uint64_t& v) { ++share[v]; });
+    if (n == 0) std::this_thread::yield();
+    total += n;
+  }
+  stop = true;
+  for (auto& th : threads) th.join();
+  for (std::uint64_t s : share) {
+    INFO("share " << s << " of " << total);
+    REQUIRE(s >= total / 100);  // fair would be 1/8; starvation would be ~0
+  }
+}

@@ -1,0 +1,250 @@
+// Ring and StackRing: the SPSC API, one behaviour per section.
+#include <numeric>
+#include <vector>
+
+#include "catch.hpp"
+#include "rings.hpp"
+
+using ringmpsc::Errc;
+
+namespace {
+template <class R>
+std::vector<std::uint64_t> drain(R& r) {
+  std::vector<std::uint64_t> out;
+  r.consume_batch([&](const std::uint64_t& v) { out.push_back(v); });
+  return out;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("try_push and consume_batch keep FIFO order", "[ring]", RING_TYPES_U64) {
+  TestType r;
+  REQUIRE(r.capacity() == 16);
+  REQUIRE(r.empty());
+  for (std::uint64_t i = 0; i < 16; ++i) REQUIRE(r.try_push(i));
+  REQUIRE(r.full());
+  REQUIRE(r.size() == 16);
+  REQUIRE_FALSE(r.try_push(99));  // full: refused, nothing overwritten
+  const auto got = drain(r);
+  std::vector<std::uint64_t> want(16);
+  std::iota(want.begin(), want.end(), 0);
+  REQUIRE(got == want);
+  REQUIRE(r.empty());
+}
+
+TEMPLATE_TEST_CASE("try_emplace constructs in place", "[ring]", RING_TYPES_U64) {
+  TestType r;
+  REQUIRE(r.try_emplace(7u));
+  REQUIRE(drain(r) == std::vector<std::uint64_t>{7});
+}
+
+TEMPLATE_TEST_CASE("reserve, write in place, commit", "[ring][reservation]", RING_TYPES_U64) {
+  TestType r;
+  {
+    auto res = r.reserve(4);
+    REQUIRE(res);
+    REQUIRE(res.size() == 4);
+    for (std::size_t i = 0; i < res.size(); ++i) res[i] = 100 + i;
+    REQUIRE(r.empty());  // nothing visible before commit
+    res.commit();
+    REQUIRE_FALSE(res);  // a committed reservation is spent
+  }
+  REQUIRE(drain(r) == std::vector<std::uint64_t>{100, 101, 102, 103});
+}
+
+TEMPLATE_TEST_CASE("commit(k) publishes the first k; k > size throws and publishes nothing",
+                   "[ring][reservation]", RING_TYPES_U64) {
+  TestType r;
+  auto res = r.reserve(4);
+  for (std::size_t i = 0; i < 4; ++i) res[i] = i;
+  try {
+    res.commit(5);
+    FAIL("commit(5) on a 4-slot reservation did not throw");
+  } catch (const ringmpsc::Error& e) {
+    REQUIRE(e.errc() == Errc::commit_too_large);
+  }
+  REQUIRE(r.empty());
+  REQUIRE(res);  // still open after the failed commit
+  res.commit(2);
+  REQUIRE(drain(r) == std::vector<std::uint64_t>{0, 1});
+}
+
+TEMPLATE_TEST_CASE("a reservation dropped uncommitted publishes nothing", "[ring][reservation]",
+                   RING_TYPES_U64) {
+  TestType r;
+  { auto res = r.reserve(3); res[0] = 1; }
+  REQUIRE(r.empty());
+  auto again = r.reserve(16);  // the slots came back
+  REQUIRE(again.size() == 16);
+  again.cancel();
+  REQUIRE(r.empty());
+}
+
+TEMPLATE_TEST_CASE("reservation is shorter at the wrap-around; the caller loops",
+                   "[ring][reservation]", RING_TYPES_U64) {
+  TestType r;
+  for (std::uint64_t i = 0; i < 12; ++i) REQUIRE(r.try_push(i));
+  REQUIRE(drain(r).size() == 12);  // head = tail = 12: 4 slots left before the end
+  auto first = r.reserve(8);
+  REQUIRE(first.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) first[i] = 12 + i;
+  std::uint64_t* const slot12 = first.data();
+  first.commit();
+  auto second = r.reserve(4);
+  REQUIRE(second.size() == 4);
+  REQUIRE(second.data() == slot12 - 12);  // continues at slot 0
+  REQUIRE(drain(r) == std::vector<std::uint64_t>{12, 13, 14, 15});
+  for (std::size_t i = 0; i < 4; ++i) second[i] = 16 + i;
+  second.commit();
+  REQUIRE(drain(r) == std::vector<std::uint64_t>{16, 17, 18, 19});
+}
+
+TEMPLATE_TEST_CASE("reserve: full gives empty, too large throws, pending throws",
+                   "[ring][reservation][errors]", RING_TYPES_U64) {
+  TestType r;
+  REQUIRE_FALSE(r.reserve(0));
+  try {
+    (void)r.reserve(17);
+    FAIL("reserve(17) on 16 slots did not throw");
+  } catch (const ringmpsc::Error& e) {
+    REQUIRE(e.errc() == Errc::reservation_too_large);
+  }
+  auto open = r.reserve(1);
+  try {
+    (void)r.reserve(1);
+    FAIL("a second open reservation did not throw");
+  } catch (const ringmpsc::Error& e) {
+    REQUIRE(e.errc() == Errc::reservation_pending);
+  }
+  open.commit();
+  for (int i = 0; i < 15; ++i) REQUIRE(r.try_push(1));
+  REQUIRE_FALSE(r.reserve(1));  // full
+}
+
+TEMPLATE_TEST_CASE("send copies what fits and returns the count", "[ring][bulk]", RING_TYPES_U64) {
+  TestType r;
+  std::vector<std::uint64_t> items(20);
+  std::iota(items.begin(), items.end(), 1);
+  REQUIRE(r.send(items) == 16);
+  REQUIRE(r.send(items) == 0);
+  const auto got = drain(r);
+  REQUIRE(got == std::vector<std::uint64_t>(items.begin(), items.begin() + 16));
+  // Across the wrap: 10 in, 10 out, then 12 (6 at the end, 6 at the start).
+  REQUIRE(r.send(std::span(items).first(10)) == 10);
+  REQUIRE(drain(r).size() == 10);
+  REQUIRE(r.send(std::span(items).first(12)) == 12);
+  REQUIRE(drain(r) == std::vector<std::uint64_t>(items.begin(), items.begin() + 12));
+}
+
+TEMPLATE_TEST_CASE("readable and advance", "[ring][consumer]", RING_TYPES_U64) {
+  TestType r;
+  REQUIRE(r.readable().empty());
+  for (std::uint64_t i = 0; i < 5; ++i) REQUIRE(r.try_push(i));
+  auto view = r.readable();
+  REQUIRE(view.size() == 5);
+  REQUIRE(view[0] == 0);
+  REQUIRE(view[4] == 4);
+  r.advance(2);
+  REQUIRE(r.size() == 3);
+  try {
+    r.advance(4);
+    FAIL("advance past readable did not throw");
+  } catch (const ringmpsc::Error& e) {
+    REQUIRE(e.errc() == Errc::advance_too_large);
+  }
+  REQUIRE(r.size() == 3);  // nothing consumed by the failed advance
+  view = r.readable();
+  REQUIRE(view.size() == 3);
+  REQUIRE(view[0] == 2);
+  r.advance(3);
+  REQUIRE(r.empty());
+}
+
+TEMPLATE_TEST_CASE("readable stops at the end of the ring", "[ring][consumer]", RING_TYPES_U64) {
+  TestType r;
+  for (std::uint64_t i = 0; i < 14; ++i) REQUIRE(r.try_push(i));
+  r.advance(r.readable().size());  // head = 14
+  for (std::uint64_t i = 0; i < 6; ++i) REQUIRE(r.try_push(i));  // slots 14, 15, 0..3
+  REQUIRE(r.readable().size() == 2);
+  r.advance(2);
+  REQUIRE(r.readable().size() == 4);
+}
+
+TEMPLATE_TEST_CASE("consume_up_to takes at most max", "[ring][consumer]", RING_TYPES_U64) {
+  TestType r;
+  for (std::uint64_t i = 0; i < 10; ++i) REQUIRE(r.try_push(i));
+  std::vector<std::uint64_t> got;
+  REQUIRE(r.consume_up_to(3, [&](const std::uint64_t& v) { got.push_back(v); }) == 3);
+  REQUIRE(got == std::vector<std::uint64_t>{0, 1, 2});
+  REQUIRE(r.consume_up_to(0, [&](const std::uint64_t&) { FAIL("called with max 0"); }) == 0);
+  REQUIRE(r.consume_up_to(100, [&](const std::uint64_t& v) { got.push_back(v); }) == 7);
+  REQUIRE(got.size() == 10);
+}
+
+TEMPLATE_TEST_CASE("owned variants hand T&&; recv moves into a span", "[ring][consumer]",
+                   RING_TYPES_U64) {
+  TestType r;
+  for (std::uint64_t i = 0; i < 6; ++i) REQUIRE(r.try_push(i));
+  std::uint64_t sum = 0;
+  REQUIRE(r.consume_up_to_owned(2, [&](std::uint64_t&& v) { sum += v; }) == 2);
+  REQUIRE(sum == 1);
+  std::uint64_t out[3] = {};
+  REQUIRE(r.recv(out) == 3);
+  REQUIRE(out[0] == 2);
+  REQUIRE(out[2] == 4);
+  REQUIRE(r.consume_batch_owned([&](std::uint64_t&& v) { sum += v; }) == 1);
+  REQUIRE(sum == 6);
+  REQUIRE(r.recv(out) == 0);
+}
+
+TEMPLATE_TEST_CASE("close stops producers; published items stay readable", "[ring][close]",
+                   RING_TYPES_U64) {
+  TestType r;
+  REQUIRE(r.try_push(1));
+  REQUIRE_FALSE(r.is_closed());
+  r.close();
+  REQUIRE(r.is_closed());
+  REQUIRE_FALSE(r.try_push(2));
+  REQUIRE_FALSE(r.reserve(1));
+  const std::uint64_t more[] = {3, 4};
+  REQUIRE(r.send(more) == 0);
+  REQUIRE(drain(r) == std::vector<std::uint64_t>{1});
+}
+
+TEST_CASE("metrics count traffic when enabled and stay zero when not", "[ring][metrics]") {
+  ringmpsc::Ring<std::uint64_t> on(ringmpsc::Config{.ring_bits = 4, .enable_metrics = true});
+  ringmpsc::StackRing<std::uint64_t, 16> on_stack(ringmpsc::MetricsMode::on);
+  ringmpsc::Ring<std::uint64_t> off(ringmpsc::Config{.ring_bits = 4});
+  auto exercise = [](ringmpsc::BasicRing<std::uint64_t>& r) {
+    REQUIRE(r.try_push(1));
+    const std::uint64_t items[] = {2, 3, 4};
+    REQUIRE(r.send(items) == 3);
+    auto res = r.reserve(2);
+    res[0] = 5;
+    res[1] = 6;
+    res.commit();
+    REQUIRE(r.consume_batch([](const std::uint64_t&) {}) == 6);
+  };
+  exercise(on);
+  exercise(on_stack);
+  exercise(off);
+  for (const ringmpsc::Metrics& m : {on.metrics(), on_stack.metrics()}) {
+    CHECK(m.messages_sent == 6);
+    CHECK(m.batches_sent == 3);
+    CHECK(m.messages_received == 6);
+    CHECK(m.batches_received == 1);
+  }
+  CHECK(off.metrics() == ringmpsc::Metrics{});
+}
+
+TEST_CASE("a consumer routine drains either ring type through BasicRing", "[ring]") {
+  ringmpsc::Ring<int> heap(ringmpsc::Config{.ring_bits = 3});
+  ringmpsc::StackRing<int, 8> inline_ring;
+  auto drain_any = [](ringmpsc::BasicRing<int>& r) {
+    int sum = 0;
+    r.consume_batch([&](const int& v) { sum += v; });
+    return sum;
+  };
+  REQUIRE(heap.try_push(20));
+  REQUIRE(inline_ring.try_push(22));
+  REQUIRE(drain_any(heap) + drain_any(inline_ring) == 42);
+}

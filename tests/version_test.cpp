@@ -1,0 +1,11 @@
+#include <string>
+
+#include "catch.hpp"
+#include "support.hpp"
+
+TEST_CASE("version macros match the CMake project version", "[version]") {
+  REQUIRE(RINGMPSC_VERSION_MAJOR == RINGMPSC_CMAKE_VERSION_MAJOR);
+  REQUIRE(RINGMPSC_VERSION_MINOR == RINGMPSC_CMAKE_VERSION_MINOR);
+  REQUIRE(RINGMPSC_VERSION_PATCH == RINGMPSC_CMAKE_VERSION_PATCH);
+  REQUIRE(std::string(RINGMPSC_VERSION_STRING) == RINGMPSC_CMAKE_VERSION);
+}

@@ -1,0 +1,224 @@
+// Blocking operations: statuses for done, timed out and closed, under every wait policy,
+// close while blocked on either side, and a soak test that fails on a lost wake-up.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "catch.hpp"
+#include "support.hpp"
+
+using namespace std::chrono_literals;
+using ringmpsc::Config;
+using ringmpsc::Status;
+namespace wait = ringmpsc::wait;
+
+template <class W>
+using Ch = ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, W>;
+
+TEST_CASE("Backoff spins up to 2^6, then yields, then completes", "[wait]") {
+  ringmpsc::Backoff b;
+  REQUIRE_FALSE(b.is_completed());
+  int steps = 0;
+  while (!b.is_completed()) {
+    b.snooze();
+    ++steps;
+  }
+  REQUIRE(steps == static_cast<int>(ringmpsc::Backoff::yield_limit) + 1);
+  b.reset();
+  REQUIRE(b.step() == 0);
+  for (int i = 0; i < 20; ++i) b.spin();
+  REQUIRE(b.step() == ringmpsc::Backoff::spin_limit + 1);
+  REQUIRE_FALSE(b.is_completed());  // spin() alone never gives up
+}
+
+TEMPLATE_TEST_CASE("every wait policy moves items with blocking push and recv", "[wait]",
+                   wait::BusySpin, wait::Yielding, wait::Sleeping, wait::Blocking,
+                   wait::Phased) {
+  Ch<TestType> ch(Config{.ring_bits = 3, .max_producers = 2});
+  constexpr std::uint64_t n = 20'000;
+  std::atomic<int> failures{0};  // Catch2 assertions stay on the main thread
+  std::thread producer([&] {
+    auto p = ch.register_producer().value();
+    for (std::uint64_t i = 0; i < n; ++i) failures += p.push(i) != Status::ok;
+  });
+  std::uint64_t next = 0;
+  std::uint64_t buf[5];
+  while (next < n) {
+    const auto r = ch.recv_for(buf, 10s);
+    REQUIRE(r.status == Status::ok);
+    for (std::size_t i = 0; i < r.count; ++i) REQUIRE(buf[i] == next++);
+  }
+  producer.join();
+  REQUIRE(failures == 0);
+}
+
+TEMPLATE_TEST_CASE("timeouts report timed_out and keep the value", "[wait][timeout]",
+                   wait::BusySpin, wait::Yielding, wait::Sleeping, wait::Blocking, wait::Phased) {
+  Ch<TestType> ch(Config{.ring_bits = 1, .max_producers = 1});
+  auto p = ch.register_producer().value();
+  REQUIRE(ch.wait_for(20ms) == Status::timed_out);
+  std::uint64_t out[1];
+  const auto r = ch.recv_for(out, 1ms);
+  REQUIRE(r.status == Status::timed_out);
+  REQUIRE(r.count == 0);
+  REQUIRE(p.push(1) == Status::ok);
+  REQUIRE(p.push(2) == Status::ok);
+  REQUIRE(p.push_for(3, 20ms) == Status::timed_out);
+  auto value = std::uint64_t{4};
+  REQUIRE(p.push_until(value, ringmpsc::Clock::now() + 1ms) == Status::timed_out);
+  const auto rr = p.reserve_for(1, 1ms);
+  REQUIRE(rr.status == Status::timed_out);
+  REQUIRE_FALSE(rr.reservation);
+  const std::uint64_t items[] = {5, 6};
+  const auto sr = p.send_for(items, 1ms);
+  REQUIRE(sr.status == Status::timed_out);
+  REQUIRE(sr.sent == 0);
+  REQUIRE(ch.wait_for(0ms) == Status::ok);
+  REQUIRE(ch.consume_all([](const std::uint64_t&) {}) == 2);
+  REQUIRE(p.reserve_for(1, 1s).status == Status::ok);
+}
+
+TEST_CASE("a zero or negative timeout polls once; an enormous one never overflows", "[wait][timeout]") {
+  Ch<wait::Phased> ch(Config{.ring_bits = 1, .max_producers = 1});
+  auto p = ch.register_producer().value();
+  REQUIRE(ch.wait_for(-5s) == Status::timed_out);
+  REQUIRE(p.push_for(1, std::chrono::hours::max()) == Status::ok);
+  REQUIRE(ch.wait_for(std::chrono::nanoseconds::max()) == Status::ok);
+}
+
+TEMPLATE_TEST_CASE("close wakes a consumer blocked in wait", "[wait][close]", wait::Blocking,
+                   wait::Phased, wait::Sleeping, wait::Yielding) {
+  Ch<TestType> ch(Config{.ring_bits = 4, .max_producers = 1});
+  std::atomic<int> status{-1};
+  std::thread consumer([&] { status = static_cast<int>(ch.wait()); });
+  std::this_thread::sleep_for(50ms);  // let it park (the test passes either way)
+  ch.close();
+  consumer.join();
+  REQUIRE(status == static_cast<int>(Status::closed));
+}
+
+TEMPLATE_TEST_CASE("close wakes a producer blocked on a full ring", "[wait][close]",
+                   wait::Blocking, wait::Phased, wait::Sleeping, wait::Yielding) {
+  Ch<TestType> ch(Config{.ring_bits = 1, .max_producers = 1});
+  auto p = ch.register_producer().value();
+  REQUIRE(p.push(1) == Status::ok);
+  REQUIRE(p.push(2) == Status::ok);
+  std::atomic<int> status{-1};
+  std::thread producer([&] { status = static_cast<int>(p.push(3)); });
+  std::this_thread::sleep_for(50ms);
+  ch.close();
+  producer.join();
+  REQUIRE(status == static_cast<int>(Status::closed));
+  // Everything published before the close is still delivered.
+  std::uint64_t out[4];
+  REQUIRE(ch.recv(out) == 2);
+  REQUIRE(ch.wait_for(1s) == Status::closed);
+}
+
+TEST_CASE("a producer blocked on a full ring resumes when the consumer drains", "[wait]") {
+  Ch<wait::Blocking> ch(Config{.ring_bits = 2, .max_producers = 1});
+  auto p = ch.register_producer().value();
+  for (std::uint64_t i = 0; i < 4; ++i) REQUIRE(p.try_push(i));
+  ringmpsc::SendResult result{Status::would_block, 0};
+  std::thread producer([&] {
+    const std::uint64_t items[] = {4, 5, 6, 7, 8, 9};
+    result = p.send_for(items, 30s);
+  });
+  std::uint64_t next = 0;
+  while (next < 10) {
+    REQUIRE(ch.wait_for(30s) == Status::ok);
+    ch.consume_all([&](const std::uint64_t& v) { REQUIRE(v == next++); });
+  }
+  producer.join();
+  REQUIRE(result.status == Status::ok);
+  REQUIRE(result.sent == 6);
+}
+
+namespace {
+// Ping-pong over two blocking channels; a watchdog fails the test (and closes the
+// channels so both threads return) if no round trip completes for 10 s.
+template <class W>
+std::uint64_t ping_pong(std::uint64_t round_trips) {
+  Ch<W> ping(Config{.ring_bits = 2, .max_producers = 1});
+  Ch<W> pong(Config{.ring_bits = 2, .max_producers = 1});
+  std::atomic<std::uint64_t> progress{0};
+  std::atomic<bool> done{false};
+  std::atomic<bool> stalled{false};
+  std::thread watchdog([&] {
+    std::uint64_t seen = 0;
+    auto last_change = ringmpsc::Clock::now();
+    while (!done) {
+      std::this_thread::sleep_for(20ms);
+      const auto now_progress = progress.load();
+      if (now_progress != seen) {
+        seen = now_progress;
+        last_change = ringmpsc::Clock::now();
+      } else if (ringmpsc::Clock::now() - last_change > 10s) {
+        stalled = true;
+        ping.close();
+        pong.close();
+        return;
+      }
+    }
+  });
+  std::thread echo([&] {
+    auto back = pong.register_producer().value();
+    std::uint64_t v[1];
+    for (;;) {
+      const auto r = ping.recv_until(v, ringmpsc::Deadline::max());
+      if (r.status != Status::ok) return;
+      if (back.push(v[0] + 1) != Status::ok) return;
+    }
+  });
+  auto out = ping.register_producer().value();
+  std::uint64_t completed = 0;
+  std::uint64_t v[1];
+  for (std::uint64_t i = 0; i < round_trips; ++i) {
+    if (out.push(i) != Status::ok) break;
+    const auto r = pong.recv_until(v, ringmpsc::Deadline::max());
+    if (r.status != Status::ok || v[0] != i + 1) break;
+    ++completed;
+    progress.store(completed, std::memory_order_relaxed);
+  }
+  done = true;
+  ping.close();
+  echo.join();
+  watchdog.join();
+  REQUIRE_FALSE(stalled.load());
+  return completed;
+}
+
+#if defined(RINGMPSC_TEST_SANITIZED)
+constexpr std::uint64_t kSoakRoundTrips = 50'000;
+#else
+constexpr std::uint64_t kSoakRoundTrips = 1'000'000;
+#endif
+}  // namespace
+
+TEST_CASE("soak: blocking ping-pong never loses a wake-up (Phased)", "[wait][soak]") {
+  REQUIRE(ping_pong<wait::Phased>(kSoakRoundTrips) == kSoakRoundTrips);
+}
+
+TEST_CASE("soak: blocking ping-pong never loses a wake-up (Blocking: parks every time)",
+          "[wait][soak]") {
+  REQUIRE(ping_pong<wait::Blocking>(kSoakRoundTrips / 10) == kSoakRoundTrips / 10);
+}
+
+TEST_CASE("metrics count parks and wake-ups of blocking channels", "[wait][metrics]") {
+  Ch<wait::Blocking> ch(Config{.ring_bits = 2, .max_producers = 1, .enable_metrics = true});
+  ringmpsc::RecvResult got{Status::would_block, 0};
+  std::thread consumer([&] {
+    std::uint64_t v[1];
+    got = ch.recv_for(v, 30s);
+  });
+  const auto give_up = ringmpsc::Clock::now() + 30s;
+  while (ch.metrics().waits == 0 && ringmpsc::Clock::now() < give_up)
+    std::this_thread::sleep_for(1ms);
+  REQUIRE(ch.metrics().waits >= 1);  // the consumer is parked
+  auto p = ch.register_producer().value();
+  REQUIRE(p.push(1) == Status::ok);
+  consumer.join();
+  REQUIRE(got.status == Status::ok);
+  REQUIRE(got.count == 1);
+  REQUIRE(ch.metrics().wakeups >= 1);
+}
