@@ -1,0 +1,39 @@
+#include <ringmpsc/ringmpsc.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+int main() {
+  // 4K slots per producer ring, up to 4 producers.
+  ringmpsc::Channel<std::uint64_t> channel(ringmpsc::Config{.ring_bits = 12, .max_producers = 4});
+
+  std::vector<std::thread> producers;
+  for (std::uint64_t t = 0; t < 4; ++t) {
+    producers.emplace_back([&channel, t] {
+      auto producer = channel.register_producer().value();  // throws ringmpsc::Error on failure
+      for (std::uint64_t i = 0; i < 1000; ++i) {
+        // Zero-copy: reserve a slot, write it in place, publish it.
+        while (true) {
+          if (auto slot = producer.reserve(1)) {
+            slot[0] = t * 1000 + i;
+            slot.commit();
+            break;
+          }
+        }
+      }
+    });  // the producer's ring is handed back when `producer` goes out of scope
+  }
+
+  std::uint64_t received = 0, sum = 0;
+  while (received < 4000) {
+    if (channel.wait_for(std::chrono::seconds(1)) != ringmpsc::Status::ok) break;
+    received += channel.consume_all([&](const std::uint64_t& v) { sum += v; });
+  }
+  for (auto& p : producers) p.join();
+
+  std::printf("received %llu items, sum %llu\n", static_cast<unsigned long long>(received),
+              static_cast<unsigned long long>(sum));
+  return received == 4000 && sum == 4000ull * 3999 / 2 ? 0 : 1;
+}
