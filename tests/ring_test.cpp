@@ -248,3 +248,17 @@ TEST_CASE("a consumer routine drains either ring type through BasicRing", "[ring
   REQUIRE(inline_ring.try_push(22));
   REQUIRE(drain_any(heap) + drain_any(inline_ring) == 42);
 }
+
+TEMPLATE_TEST_CASE("try_pop takes one item at a time in order", "[ring][consumer]", RING_TYPES_U64) {
+  TestType r;
+  std::uint64_t v = 99;
+  REQUIRE_FALSE(r.try_pop(v));
+  REQUIRE(v == 99);  // untouched when empty
+  for (std::uint64_t i = 0; i < 16; ++i) REQUIRE(r.try_push(i));
+  for (std::uint64_t i = 0; i < 16; ++i) {
+    REQUIRE(r.try_pop(v));
+    REQUIRE(v == i);
+    REQUIRE(r.try_push(100 + i));  // the freed slot is reusable at once
+  }
+  REQUIRE(r.size() == 16);
+}

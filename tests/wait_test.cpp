@@ -222,3 +222,16 @@ TEST_CASE("metrics count parks and wake-ups of blocking channels", "[wait][metri
   REQUIRE(got.count == 1);
   REQUIRE(ch.metrics().wakeups >= 1);
 }
+
+TEST_CASE("the wake-up fence pair is membarrier-based where the kernel allows", "[wait]") {
+  // Informational on the path; the soak tests above exercise whichever is active.
+  const bool mb = ringmpsc::detail::AsymmetricFence::uses_membarrier();
+#if defined(RINGMPSC_TSAN_BUILD) || !defined(__linux__)
+  REQUIRE_FALSE(mb);
+#else
+  // On Linux the query tells: the library must use it exactly when the kernel offers it.
+  const long cmds = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  const bool offered = cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0;
+  REQUIRE(mb == offered);
+#endif
+}

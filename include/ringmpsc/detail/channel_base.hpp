@@ -73,6 +73,13 @@ class ChannelBase {
     return poll_<true>(out.size(), move_out);
   }
 
+  /// Moves one item into out (round robin across rings). False when every ring is empty.
+  [[nodiscard]] bool try_pop(T& out)
+    requires std::is_move_assignable_v<T>
+  {
+    return recv(std::span<T>(&out, 1)) == 1;
+  }
+
   /// Waits until an item is readable (ok), the channel is closed and drained (closed), or
   /// the deadline passes (timed_out). Items published before close() are still delivered:
   /// wait returns ok while any remain.

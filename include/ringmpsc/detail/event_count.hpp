@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "../metrics.hpp"
+#include "asymmetric_fence.hpp"
 #include "futex.hpp"
 #include "platform.hpp"
 
@@ -13,11 +14,16 @@ namespace ringmpsc::detail {
 /// The wake-up protocol of blocking channels (docs/memory-ordering.md, tla/Wakeup.qnt).
 ///
 /// Notifier (after a release store that makes the condition true: R1 tail, R2 head, or
-/// the close flag):       F1 fence(seq_cst); if (waiters > 0) { R3 epoch += 1; wake }
-/// Waiter (park):         W1 waiters += 1; F2 fence(seq_cst); A3 e = epoch (acquire);
+/// the close flag):       F1 fence; if (waiters > 0) { R3 epoch += 1; wake }
+/// Waiter (park):         W1 waiters += 1; F2 fence; A3 e = epoch (acquire);
 ///                        if (!ready()) futex_wait(epoch, e); waiters -= 1
 ///
-/// No lost wake-up: F1 and F2 are ordered in the single total order of seq_cst fences.
+/// F1/F2 are an asymmetric pair (asymmetric_fence.hpp): membarrier on the waiter's side
+/// and a compiler barrier on the notifier's where Linux allows, else seq_cst fences on
+/// both. Either way the two are ordered against each other (membarrier forces a full
+/// barrier into every running thread, and a descheduled thread passes one when switched).
+///
+/// No lost wake-up: F1 and F2 are ordered as if in the single total order of seq_cst fences.
 /// If F1 comes first, ready() after F2 sees the store made before F1, and the waiter does
 /// not sleep. If F2 comes first, the notifier's waiters load after F1 sees W1, so it bumps
 /// the epoch and wakes; the waiter either read the old epoch (futex_wait then returns at
@@ -29,7 +35,7 @@ class alignas(cache_line) EventCount {
  public:
   /// Called by the thread that has just published (tail, head or close).
   void notify() noexcept {
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // F1: pairs with F2
+    AsymmetricFence::light();  // F1: pairs with F2
     if (waiters_.load(std::memory_order_relaxed) != 0) wake_();
   }
 
@@ -37,7 +43,7 @@ class alignas(cache_line) EventCount {
   template <class Ready>
   void park(Ready&& ready, Deadline deadline) noexcept(noexcept(ready())) {
     waiters_.fetch_add(1, std::memory_order_seq_cst);       // W1
-    std::atomic_thread_fence(std::memory_order_seq_cst);    // F2: pairs with F1
+    AsymmetricFence::heavy();                                // F2: pairs with F1
     const std::uint32_t e = epoch_.load(std::memory_order_acquire);  // A3: pairs with R3
     if (!ready()) {
       parks_.fetch_add(1, std::memory_order_relaxed);

@@ -168,6 +168,19 @@ class BasicRing {
     return {c_.slots + idx, len};
   }
 
+  /// Moves the oldest item into out. False when empty. Reads the producer's tail (acquire)
+  /// only when the cached copy shows nothing.
+  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>)
+    requires std::is_move_assignable_v<T>
+  {
+    RINGMPSC_ROLE_GUARD(c_.busy, "two threads used one consumer at once");
+    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    if (c_.cached_tail == head && refresh_tail_() == head) return false;
+    out = std::move(c_.slots[head & c_.mask]);
+    release_(head, 1);
+    return true;
+  }
+
   /// Consumes (destroys) the n oldest items. n may not exceed what the last readable()
   /// (or consume call) saw: throws Error(advance_too_large) and consumes nothing.
   void advance(size_type n) {

@@ -1,0 +1,231 @@
+// Google Benchmark suite: per-operation views that complement scaling_benchmark's
+// side-by-side tables. items_per_second counters; latency benchmarks report ns.
+//   SpscSingle<Ring|StackRing, u32|u64|Msg64>, Batch/B, ZeroCopy/B, Mpsc<Wait>/P,
+//   PingPong<Wait>, WakeupLatency<Wait> (p50/p99), IdleCpu<Wait> (% of a core while blocked).
+#include <benchmark/benchmark.h>
+#include <time.h>
+
+#include "harness.hpp"
+
+namespace {
+using namespace bench;
+constexpr std::uint64_t kItems = 1 << 20;
+
+template <class T>
+struct HeapRing : ringmpsc::Ring<T> {
+  HeapRing() : ringmpsc::Ring<T>(ringmpsc::Config{.ring_bits = 13}) {}
+};
+template <class T>
+using InlineRing = ringmpsc::StackRing<T, 8192>;
+
+// One producer thread pushes kItems; the benchmark thread pops them one by one.
+template <class R>
+void SpscSingle(benchmark::State& state) {
+  using T = typename R::value_type;
+  auto ring = std::make_unique<R>();
+  for (auto _ : state) {
+    std::thread producer([&] {
+      pin_to(producer_cpu(0));
+      for (std::uint64_t i = 0; i < kItems; ++i)
+        while (!ring->try_push(make_msg<T>(0, i))) {
+        }
+    });
+    ScopedPin pin(0);
+    T v{};
+    std::uint64_t got = 0;
+    while (got < kItems) got += ring->try_pop(v);
+    benchmark::DoNotOptimize(v);
+    producer.join();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kItems));
+}
+BENCHMARK(SpscSingle<HeapRing<std::uint64_t>>)->UseRealTime();
+BENCHMARK(SpscSingle<InlineRing<std::uint64_t>>)->UseRealTime();
+BENCHMARK(SpscSingle<HeapRing<std::uint32_t>>)->UseRealTime();
+BENCHMARK(SpscSingle<HeapRing<Msg64>>)->UseRealTime();
+
+// Bulk send of B items, consume_up_to(B) on the other side.
+void Batch(benchmark::State& state) {
+  const auto b = static_cast<std::size_t>(state.range(0));
+  HeapRing<std::uint64_t> ring;
+  std::vector<std::uint64_t> buf(b);
+  for (auto _ : state) {
+    std::thread producer([&] {
+      pin_to(producer_cpu(0));
+      for (std::uint64_t i = 0; i < kItems;) {
+        const std::size_t n = std::min<std::uint64_t>(b, kItems - i);
+        i += ring.send({buf.data(), n});
+      }
+    });
+    ScopedPin pin(0);
+    std::uint64_t got = 0, sum = 0;
+    while (got < kItems) got += ring.consume_up_to(b, [&](const std::uint64_t& v) { sum += v; });
+    benchmark::DoNotOptimize(sum);
+    producer.join();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kItems));
+}
+BENCHMARK(Batch)->Arg(1)->Arg(8)->Arg(64)->Arg(256)->Arg(4096)->UseRealTime();
+
+// reserve(B) -> write in place -> commit; readable() -> read in place -> advance.
+void ZeroCopy(benchmark::State& state) {
+  const auto b = static_cast<std::size_t>(state.range(0));
+  HeapRing<std::uint64_t> ring;
+  for (auto _ : state) {
+    std::thread producer([&] {
+      pin_to(producer_cpu(0));
+      for (std::uint64_t i = 0; i < kItems;) {
+        auto r = ring.reserve(std::min<std::uint64_t>(b, kItems - i));
+        if (!r) continue;
+        for (auto& s : r.span()) s = i++;
+        r.commit();
+      }
+    });
+    ScopedPin pin(0);
+    std::uint64_t got = 0, sum = 0;
+    while (got < kItems) {
+      const auto v = ring.readable();
+      for (std::uint64_t x : v) sum += x;
+      ring.advance(v.size());
+      got += v.size();
+    }
+    benchmark::DoNotOptimize(sum);
+    producer.join();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kItems));
+}
+BENCHMARK(ZeroCopy)->Arg(1)->Arg(8)->Arg(64)->Arg(256)->Arg(4096)->UseRealTime();
+
+// P producer threads -> one Channel consumer (consume_all).
+template <class Wait>
+void Mpsc(benchmark::State& state) {
+  const auto producers = static_cast<unsigned>(state.range(0));
+  const std::uint64_t per = kItems / producers;
+  for (auto _ : state) {
+    ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait> ch(
+        ringmpsc::Config{.ring_bits = 13, .max_producers = producers});
+    std::vector<std::thread> threads;
+    for (unsigned p = 0; p < producers; ++p) {
+      threads.emplace_back([&, p] {
+        pin_to(producer_cpu(p));
+        auto prod = ch.register_producer().value();
+        for (std::uint64_t i = 0; i < per; ++i)
+          while (!prod.try_push(i)) std::this_thread::yield();
+      });
+    }
+    ScopedPin pin(0);
+    std::uint64_t got = 0, sum = 0;
+    while (got < per * producers) {
+      const auto n = ch.consume_all([&](const std::uint64_t& v) { sum += v; });
+      if (n == 0) std::this_thread::yield();
+      got += n;
+    }
+    benchmark::DoNotOptimize(sum);
+    for (auto& t : threads) t.join();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per * producers));
+}
+BENCHMARK(Mpsc<ringmpsc::wait::Yielding>)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->UseRealTime();
+BENCHMARK(Mpsc<ringmpsc::wait::Phased>)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->UseRealTime();
+
+// Round trip through two channels with blocking push/recv.
+template <class Wait>
+void PingPong(benchmark::State& state) {
+  using Ch = ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait>;
+  Ch ping(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
+  Ch pong(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
+  std::thread echo([&] {
+    pin_to(producer_cpu(0));
+    auto back = pong.register_producer().value();
+    std::uint64_t v[1];
+    while (ping.recv_until(v, ringmpsc::Deadline::max()).status == ringmpsc::Status::ok)
+      if (back.push(v[0]) != ringmpsc::Status::ok) break;
+  });
+  auto out = ping.register_producer().value();
+  ScopedPin pin(0);
+  std::uint64_t v[1];
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    (void)out.push(i++);
+    (void)pong.recv_until(v, ringmpsc::Deadline::max());
+  }
+  ping.close();
+  echo.join();
+  state.counters["round_trip_ns"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(PingPong<ringmpsc::wait::Yielding>)->UseRealTime();
+BENCHMARK(PingPong<ringmpsc::wait::Phased>)->UseRealTime();
+BENCHMARK(PingPong<ringmpsc::wait::Blocking>)->UseRealTime();
+
+// Time from a push into an idle channel to the blocked consumer's return from wait().
+template <class Wait>
+void WakeupLatency(benchmark::State& state) {
+  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait> ch(
+      ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
+  std::vector<double> lat;
+  std::atomic<std::int64_t> sent_at{0};
+  std::atomic<bool> stop{false};
+  std::thread consumer([&] {
+    pin_to(0);
+    std::uint64_t v[1];
+    while (!stop) {
+      const auto r = ch.recv_for(v, std::chrono::milliseconds(100));
+      if (r.status == ringmpsc::Status::ok)
+        lat.push_back(static_cast<double>(Clock::now().time_since_epoch().count() - sent_at.load()));
+    }
+  });
+  auto p = ch.register_producer().value();
+  pin_to(producer_cpu(0));
+  for (auto _ : state) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));  // let the consumer park
+    sent_at.store(Clock::now().time_since_epoch().count());
+    (void)p.push(1);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  stop = true;
+  consumer.join();
+  std::sort(lat.begin(), lat.end());
+  if (!lat.empty()) {
+    state.counters["p50_ns"] = lat[lat.size() / 2];
+    state.counters["p99_ns"] = lat[lat.size() * 99 / 100];
+  }
+}
+BENCHMARK(WakeupLatency<ringmpsc::wait::Blocking>)->Iterations(2000)->UseRealTime();
+BENCHMARK(WakeupLatency<ringmpsc::wait::Phased>)->Iterations(2000)->UseRealTime();
+BENCHMARK(WakeupLatency<ringmpsc::wait::Sleeping>)->Iterations(2000)->UseRealTime();
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// CPU used by a consumer blocked for 1 s on an idle channel, in % of one core.
+template <class Wait>
+void IdleCpu(benchmark::State& state) {
+  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait> ch(
+      ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
+  double pct = 0;
+  for (auto _ : state) {
+    double cpu = 0, wall = 0;
+    std::thread consumer([&] {
+      const double c0 = thread_cpu_seconds();
+      const auto t0 = Clock::now();
+      benchmark::DoNotOptimize(ch.wait_for(std::chrono::seconds(1)));
+      wall = std::chrono::duration<double>(Clock::now() - t0).count();
+      cpu = thread_cpu_seconds() - c0;
+    });
+    consumer.join();
+    pct = 100.0 * cpu / wall;
+  }
+  state.counters["cpu_pct_of_core"] = pct;
+}
+BENCHMARK(IdleCpu<ringmpsc::wait::Blocking>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(IdleCpu<ringmpsc::wait::Phased>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(IdleCpu<ringmpsc::wait::Sleeping>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(IdleCpu<ringmpsc::wait::Yielding>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

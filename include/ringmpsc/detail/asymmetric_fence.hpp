@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <atomic>
+#include <cstdlib>
+
+#include "platform.hpp"
+
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+// ThreadSanitizer cannot see through membarrier(); such builds use plain fences.
+#if defined(__SANITIZE_THREAD__)
+#define RINGMPSC_TSAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RINGMPSC_TSAN_BUILD 1
+#endif
+#endif
+
+namespace ringmpsc::detail {
+
+/// Asymmetric fences for the wake-up protocol (docs/memory-ordering.md, "F1/F2").
+///
+/// The notifier runs on every publication of a blocking channel; the waiter runs only
+/// before it parks. On Linux the heavy side issues membarrier(PRIVATE_EXPEDITED), which
+/// makes every running thread of the process execute a full barrier, so the light side
+/// needs only a compiler barrier: publishing costs nothing extra. Where membarrier is not
+/// available (other systems, old kernels, seccomp, RINGMPSC_NO_MEMBARRIER, TSan builds)
+/// both sides fall back to std::atomic_thread_fence(seq_cst), which is always correct.
+class AsymmetricFence {
+ public:
+  [[nodiscard]] static bool uses_membarrier() noexcept { return state().membarrier; }
+
+  /// The notifier's side (F1): after the release store, before loading the waiter count.
+  static void light() noexcept {
+    if (RINGMPSC_LIKELY(state().membarrier)) {
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    } else {
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+    }
+  }
+
+  /// The waiter's side (F2): after announcing itself, before re-checking the condition.
+  static void heavy() noexcept {
+#if defined(__linux__)
+    if (state().membarrier) {
+      if (::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
+      // Cannot fail once registered; if it ever does, the full fence below is still sound
+      // only with full fences on both sides, so make the failure loud rather than subtle.
+      std::abort();
+    }
+#endif
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+  }
+
+ private:
+  struct State {
+    bool membarrier = false;
+  };
+  static const State& state() noexcept {
+    static const State s = [] {
+      State st;
+#if defined(__linux__) && !defined(RINGMPSC_NO_MEMBARRIER) && !defined(RINGMPSC_TSAN_BUILD)
+      const long cmds = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+      if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+          (cmds & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) &&
+          ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+        st.membarrier = true;
+#endif
+      return st;
+    }();
+    return s;
+  }
+};
+
+}  // namespace ringmpsc::detail
