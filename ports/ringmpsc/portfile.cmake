@@ -1,0 +1,28 @@
+# Header-only: nothing is compiled, so one (release) configuration is enough.
+set(VCPKG_BUILD_TYPE release)
+
+vcpkg_from_github(
+    OUT_SOURCE_PATH SOURCE_PATH
+    REPO ringmpsc/ringmpsc
+    REF "v${VERSION}"
+    # Hash of the v${VERSION} tag archive. vcpkg prints the right value when it differs;
+    # update it together with "version" in vcpkg.json for each release.
+    SHA512 0
+    HEAD_REF main
+)
+
+vcpkg_cmake_configure(
+    SOURCE_PATH "${SOURCE_PATH}"
+    OPTIONS
+        -DRINGMPSC_BUILD_TESTS=OFF
+        -DRINGMPSC_BUILD_BENCHMARKS=OFF
+        -DRINGMPSC_BUILD_EXAMPLES=OFF
+        -DRINGMPSC_INSTALL=ON
+)
+vcpkg_cmake_install()
+vcpkg_cmake_config_fixup(CONFIG_PATH share/ringmpsc)
+vcpkg_fixup_pkgconfig()
+
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug" "${CURRENT_PACKAGES_DIR}/lib")
+file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
+vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
