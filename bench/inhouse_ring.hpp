@@ -63,10 +63,10 @@ class InhouseRing {
   }
   /// Calls f on each published item in place (no copy out), one head update.
   template <class F>
-  std::size_t consume(F&& f) noexcept {
+  std::size_t consume(F&& f, std::size_t max = ~std::size_t{0}) noexcept {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
-    cached_tail_ = tail_.load(std::memory_order_acquire);
-    const std::size_t n = cached_tail_ - h;
+    if (cached_tail_ - h < max) cached_tail_ = tail_.load(std::memory_order_acquire);
+    const std::size_t n = std::min<std::size_t>(max, cached_tail_ - h);
     for (std::size_t i = 0; i < n; ++i) f(slots_[(h + i) & mask_]);
     if (n) head_.store(h + n, std::memory_order_release);
     return n;

@@ -2,7 +2,7 @@
 //   SPSC single item, SPSC batches of B, zero-copy batches, 64-byte messages, and true
 //   N-producer -> 1-consumer scaling. Prints markdown tables, writes JSON (and markdown).
 // Usage: scaling_benchmark [--quick] [--rounds N] [--duration-ms D] [--capacity C]
-//        [--producers 1,2,4,8] [--modes spsc,batch,zerocopy,msg64,mpsc] [--json F] [--md F]
+//        [--producers 1,2,4,8] [--modes spsc,batch,zerocopy,msg64,mpsc,mpsc-batch] [--json F] [--md F]
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -21,7 +21,7 @@ struct Options {
   double duration_ms = 200;
   std::size_t capacity = 8192;
   std::vector<unsigned> producers;
-  std::set<std::string> modes{"spsc", "batch", "zerocopy", "msg64", "mpsc"};
+  std::set<std::string> modes{"spsc", "batch", "zerocopy", "msg64", "mpsc", "mpsc-batch"};
   std::string json = "scaling_benchmark.json", md;
 };
 
@@ -256,7 +256,7 @@ std::vector<Group> build_groups(const Options& o) {
       if (b > o.capacity) continue;
       Group g{"SPSC batch " + std::to_string(b) + ", u64 (bulk send / bulk consume)", "batch", "u64", 1, b, false, {}};
       g.entries.push_back(batch_entry<OursRing<uint64_t>, uint64_t>(o, 1, b, b, "ringmpsc::Ring send / consume_up_to"));
-      g.entries.push_back(batch_entry<Inhouse<uint64_t>, uint64_t>(o, 1, b, b, "in-house SPSC ring (bulk copy)"));
+      g.entries.push_back(batch_entry<Inhouse<uint64_t>, uint64_t>(o, 1, b, b, "in-house SPSC ring (bulk)"));
 #if RINGMPSC_HAVE_BOOST_LOCKFREE
       g.entries.push_back(batch_entry<BoostSpsc<uint64_t>, uint64_t>(o, 1, b, b, "boost::lockfree::spsc_queue (bulk)"));
 #endif
@@ -311,6 +311,20 @@ std::vector<Group> build_groups(const Options& o) {
       g.entries.push_back(batch_entry<Xenium<uint64_t>, uint64_t>(o, p, 1, 256));
 #endif
       g.entries.push_back(batch_entry<MutexDeque<uint64_t>, uint64_t>(o, p, 1, 256));
+      groups.push_back(std::move(g));
+    }
+  }
+  if (o.modes.count("mpsc-batch")) {
+    for (unsigned p : o.producers) {
+      if (p == 1) continue;
+      Group g{"MPSC " + std::to_string(p) + "P -> 1C, u64, batches of 64 per send",
+              "mpsc-batch", "u64", p, 64, p + 1 > cpu_count(), {}};
+      g.entries.push_back(batch_entry<OursChannel<uint64_t, ringmpsc::wait::Phased>, uint64_t>(o, p, 64, 256));
+      g.entries.push_back(batch_entry<Inhouse<uint64_t>, uint64_t>(o, p, 64, 256, "in-house SPSC ring per producer"));
+#if RINGMPSC_HAVE_CONCURRENTQUEUE
+      g.entries.push_back(batch_entry<CQ<uint64_t>, uint64_t>(o, p, 64, 256, "moodycamel::ConcurrentQueue (tokens, bulk)"));
+#endif
+      g.entries.push_back(batch_entry<MutexDeque<uint64_t>, uint64_t>(o, p, 64, 256, "std::mutex + std::deque (bulk)"));
       groups.push_back(std::move(g));
     }
   }

@@ -190,8 +190,8 @@ class BasicRing {
     release_(head, n);
   }
 
-  /// Calls h(const T&) for every published item, oldest first; one acquire load of the
-  /// tail and one head update for the whole batch. Returns the count. If h throws, the
+  /// Calls h(const T&) for every published item, oldest first; at most one acquire load
+  /// of the tail and one head update for the whole batch. Returns the count. If h throws, the
   /// items before the throwing one are consumed and the rest stay in the ring.
   template <class H>
   size_type consume_batch(H&& h) {
@@ -337,7 +337,10 @@ class BasicRing {
   size_type drain_(size_type max, H& h) {
     RINGMPSC_ROLE_GUARD(c_.busy, "two threads used one consumer at once");
     const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
-    const std::uint64_t avail = refresh_tail_() - head;  // A1: one acquire per batch
+    // Reads the producer's tail (A1, at most once per batch) only when the cached copy
+    // shows fewer items than wanted, the producer's rule mirrored.
+    std::uint64_t avail = c_.cached_tail - head;
+    if (avail < max) avail = refresh_tail_() - head;
     const size_type n = static_cast<size_type>(std::min<std::uint64_t>(avail, max));
     if (n == 0) return 0;
     // On exit, normal or by exception, consume exactly the items the handler finished.
