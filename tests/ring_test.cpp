@@ -47,6 +47,7 @@ TEMPLATE_TEST_CASE("reserve, write in place, commit", "[ring][reservation]", RIN
     REQUIRE(r.empty());  // nothing visible before commit
     res.commit();
     REQUIRE_FALSE(res);  // a committed reservation is spent
+    REQUIRE(res.size() == 0);
   }
   REQUIRE(drain(r) == std::vector<std::uint64_t>{100, 101, 102, 103});
 }

@@ -106,21 +106,25 @@ class [[nodiscard]] Reservation {
   }
 
   /// Publishes nothing, destroys what was constructed, gives the slots back.
-  void cancel() noexcept {
-    if (ring_ == nullptr) return;
-    destroy_from(0);
-    std::exchange(ring_, nullptr)->close_reservation_(0);
-  }
+  void cancel() noexcept { finish_(0); }
 
  private:
   friend class BasicRing<T>;
   Reservation(T* data, size_type n, BasicRing<T>* ring) noexcept
       : data_(data), size_(n), ring_(ring) {}
 
-  void commit_unchecked(size_type k) noexcept {
+  void commit_unchecked(size_type k) noexcept { finish_(k); }
+
+  // Publishes the first k slots (destroying any constructed beyond them) and leaves the
+  // reservation empty: a spent reservation holds no slots.
+  void finish_(size_type k) noexcept {
     if (ring_ == nullptr) return;
     destroy_from(k);
-    std::exchange(ring_, nullptr)->close_reservation_(k);
+    BasicRing<T>* ring = std::exchange(ring_, nullptr);
+    data_ = nullptr;
+    size_ = 0;
+    written_ = 0;
+    ring->close_reservation_(k);
   }
   void destroy_from(size_type k) noexcept {
     if constexpr (!std::is_trivially_destructible_v<T>) {
