@@ -36,8 +36,13 @@ PairResult run_pairs(unsigned pairs, bool read, double seconds) {
         auto res = r.reserve(kBatch);
         if (!res) continue;
         std::uint32_t* p = res.data();
-        for (std::size_t k = 0; k < res.size(); ++k) p[k] = static_cast<std::uint32_t>(n + k);
-        for (std::size_t k = 0; k < res.size(); ++k) e += static_cast<std::uint32_t>(n + k);
+        if (read) {
+          for (std::size_t k = 0; k < res.size(); ++k) p[k] = static_cast<std::uint32_t>(n + k);
+          for (std::size_t k = 0; k < res.size(); ++k) e += static_cast<std::uint32_t>(n + k);
+        } else {
+          // The originals' producer: memset the batch, nothing else.
+          std::memset(p, static_cast<int>(n & 0xff), res.size() * sizeof(std::uint32_t));
+        }
         n += res.size();
         res.commit();
       }

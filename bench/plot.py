@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Plots a scaling_benchmark JSON report: MPSC scaling by producer count, and SPSC
-throughput by mode, one bar per queue (median msg/s; whiskers min-max).
-Usage: plot.py report.json out.png"""
+"""Plots scaling_benchmark JSON reports (several are merged, e.g. the two halves of a
+device run): MPSC scaling by producer count, and SPSC throughput by mode, one bar per
+queue (median msg/s; whiskers min-max).
+Usage: plot.py out.png report.json [report.json ...]"""
 import json
 import sys
 
@@ -12,12 +13,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         print(__doc__)
         return 2
-    with open(sys.argv[1]) as f:
-        report = json.load(f)
-    groups = report["groups"]
+    reports = []
+    for path in sys.argv[2:]:
+        with open(path) as f:
+            reports.append(json.load(f))
+    report = reports[0]
+    groups = [g for r in reports for g in r["groups"]]
     env = report["environment"]
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 6))
@@ -64,7 +68,7 @@ def main() -> int:
     fig.suptitle(f'ringmpsc vs peers — {env["cpu"]}, {env["cores"]} CPUs, {env["compiler"]}, '
                  f'{report["rounds"]} rounds x {report["duration_ms"]:.0f} ms', fontsize=10)
     fig.tight_layout()
-    fig.savefig(sys.argv[2], dpi=110)
+    fig.savefig(sys.argv[1], dpi=110)
     return 0
 
 

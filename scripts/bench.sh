@@ -17,5 +17,5 @@ cmake --build --preset release --target scaling_benchmark bench_final
 build/release/bench/scaling_benchmark --json "$out/scaling.json" --md "$out/scaling.md" "$@"
 build/release/bench/bench_final --json "$out/bench_final.json" $([[ " $* " == *" --quick "* ]] && echo --quick) \
   | tee "$out/bench_final.md"
-/usr/bin/python3 bench/plot.py "$out/scaling.json" "$out/scaling.png"
+/usr/bin/python3 bench/plot.py "$out/scaling.png" "$out/scaling.json"
 echo "results: $out/scaling.md, $out/scaling.json, $out/scaling.png, $out/bench_final.md"
