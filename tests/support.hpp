@@ -27,6 +27,11 @@ struct TestAccess {
   static std::uint64_t cached_head(const BasicRing<T>& r) { return r.p_.cached_head; }
   template <class T>
   static std::uint64_t cached_tail(const BasicRing<T>& r) { return r.c_.cached_tail; }
+  /// The ring of a channel's producer slot (nullptr before its first registration).
+  template <class T, class W>
+  static BasicRing<T>* ring_of(ChannelBase<T, W>& ch, std::uint32_t slot) {
+    return ch.slots_[slot].ring.load();
+  }
   /// The slot that holds sequence `seq` (the consumer's view, without changing any state).
   template <class T>
   static const T& peek(const BasicRing<T>& r, std::uint64_t seq) { return r.c_.slots[seq & r.c_.mask]; }

@@ -35,9 +35,11 @@ echo "ok: violation found, as expected"
 
 if [ $# -ge 1 ]; then
   mkdir -p "$1"
-  rm -f "$1"/ring_*.itf.json
+  rm -f "$1"/ring_*.itf.json "$1"/channel_*.itf.json
   quint run --main=RingSPSC --max-samples=40 --n-traces=40 --max-steps=40 \
     --out-itf="$1/ring_{seq}.itf.json" RingSPSC.qnt >/dev/null
-  echo "--- wrote $(ls "$1" | wc -l) RingSPSC traces to $1"
+  quint run --main=ChannelMPSC --max-samples=40 --n-traces=40 --max-steps=40 \
+    --out-itf="$1/channel_{seq}.itf.json" ChannelMPSC.qnt >/dev/null
+  echo "--- wrote $(ls "$1" | wc -l) RingSPSC and ChannelMPSC traces to $1"
 fi
 echo "specs: all checks passed"

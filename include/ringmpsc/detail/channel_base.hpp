@@ -232,6 +232,7 @@ class ChannelBase {
   }
 
  private:
+  friend struct detail::TestAccess;
   static constexpr size_type max_batch_ = ~size_type{0};
 
   static bool drained_(const Slot& slot) noexcept {
