@@ -51,6 +51,59 @@ class AlignedAllocator {
   }
 };
 
+/// Whole 2 MiB huge pages for large rings: on Linux an anonymous mapping aligned to 2 MiB
+/// and marked MADV_HUGEPAGE, so transparent huge pages back it (one TLB entry per 2 MiB
+/// instead of 512); elsewhere, or if the kernel declines, ordinary memory with the same
+/// alignment. Stateless.
+template <class T>
+class HugePageAllocator {
+ public:
+  using value_type = T;
+  static constexpr std::size_t huge_page = std::size_t{2} << 20;
+  template <class U>
+  struct rebind {
+    using other = HugePageAllocator<U>;
+  };
+  HugePageAllocator() noexcept = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT
+
+  [[nodiscard]] T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T) - huge_page) throw std::bad_array_new_length();
+    const std::size_t bytes = round_(n * sizeof(T));
+#if defined(__linux__)
+    // Over-map by one huge page, then trim both ends to a 2 MiB-aligned window.
+    void* raw = ::mmap(nullptr, bytes + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto base = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (base + huge_page - 1) & ~(huge_page - 1);
+    if (aligned > base) ::munmap(raw, aligned - base);
+    if (const std::size_t tail = base + bytes + huge_page - (aligned + bytes))
+      ::munmap(reinterpret_cast<void*>(aligned + bytes), tail);
+    (void)::madvise(reinterpret_cast<void*>(aligned), bytes, MADV_HUGEPAGE);  // a hint
+    return reinterpret_cast<T*>(aligned);
+#else
+    return static_cast<T*>(::operator new(bytes, std::align_val_t{huge_page}));
+#endif
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+#if defined(__linux__)
+    ::munmap(static_cast<void*>(p), round_(n * sizeof(T)));
+#else
+    ::operator delete(static_cast<void*>(p), std::align_val_t{huge_page});
+#endif
+  }
+  template <class U>
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator<U>&) noexcept {
+    return true;
+  }
+
+ private:
+  static std::size_t round_(std::size_t bytes) noexcept {
+    return (std::max<std::size_t>(bytes, 1) + huge_page - 1) / huge_page * huge_page;
+  }
+};
+
 /// Number of NUMA nodes the kernel reports (1 where NUMA is absent or unknown).
 [[nodiscard]] inline int numa_node_count() {
 #if defined(__linux__)
