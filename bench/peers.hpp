@@ -109,6 +109,21 @@ struct OursChannel {
   std::size_t consume(F& f, std::size_t max) { return ch.consume_all_up_to(max, f); }
 };
 
+/// The same channel, consumed with recv(): a burst of copies out, then the handler.
+template <class T, class Wait>
+struct OursChannelRecv : OursChannel<T, Wait> {
+  static constexpr const char* name = "ringmpsc::Channel recv (copy out)";
+  std::vector<T> buf;
+  using OursChannel<T, Wait>::OursChannel;
+  template <class F>
+  std::size_t consume(F& f, std::size_t max) {
+    if (buf.size() < max) buf.resize(max);
+    const std::size_t n = this->ch.recv(std::span<T>(buf.data(), max));
+    for (std::size_t i = 0; i < n; ++i) f(buf[i]);
+    return n;
+  }
+};
+
 // ------------------------------------------------------------------------- in-house ---
 
 /// One in-house ring per producer, polled by the consumer: the MPSC ceiling.

@@ -174,7 +174,10 @@ Entry batch_entry(const Options& o, unsigned producers, std::size_t batch,
             Q q(producers, o.capacity);
             return run_threads<T>(
                 producers, std::chrono::nanoseconds(static_cast<long>(o.duration_ms * 1e6)),
-                [&](unsigned i, std::atomic<bool>& stop) { return produce_batch<T>(q, i, stop, batch); },
+                [&](unsigned i, std::atomic<bool>& stop) {
+                  // Batches of one are single-item pushes (push), not one-item bulk calls.
+                  return batch == 1 ? produce_single<T>(q, i, stop) : produce_batch<T>(q, i, stop, batch);
+                },
                 [&](Verifier<T>& v) { return q.consume(v, consume_max); });
           }, {}};
 }
@@ -294,6 +297,7 @@ std::vector<Group> build_groups(const Options& o) {
               "mpsc", "u64", p, 1, p + 1 > cpu_count(), {}};
       g.entries.push_back(batch_entry<OursChannel<uint64_t, ringmpsc::wait::Yielding>, uint64_t>(o, p, 1, 256));
       g.entries.push_back(batch_entry<OursChannel<uint64_t, ringmpsc::wait::Phased>, uint64_t>(o, p, 1, 256));
+      g.entries.push_back(batch_entry<OursChannelRecv<uint64_t, ringmpsc::wait::Phased>, uint64_t>(o, p, 1, 256));
       g.entries.push_back(batch_entry<Inhouse<uint64_t>, uint64_t>(o, p, 1, 256, "in-house SPSC ring per producer"));
 #if RINGMPSC_HAVE_CONCURRENTQUEUE
       g.entries.push_back(batch_entry<CQ<uint64_t>, uint64_t>(o, p, 1, 256, "moodycamel::ConcurrentQueue (tokens)"));
