@@ -324,6 +324,7 @@ std::vector<Group> build_groups(const Options& o) {
       Group g{"MPSC " + std::to_string(p) + "P -> 1C, u64, batches of 64 per send",
               "mpsc-batch", "u64", p, 64, p + 1 > cpu_count(), {}};
       g.entries.push_back(batch_entry<OursChannel<uint64_t, ringmpsc::wait::Phased>, uint64_t>(o, p, 64, 256));
+      g.entries.push_back(batch_entry<OursChannel<uint64_t, ringmpsc::wait::Yielding>, uint64_t>(o, p, 64, 256));
       g.entries.push_back(batch_entry<Inhouse<uint64_t>, uint64_t>(o, p, 64, 256, "in-house SPSC ring per producer"));
 #if RINGMPSC_HAVE_CONCURRENTQUEUE
       g.entries.push_back(batch_entry<CQ<uint64_t>, uint64_t>(o, p, 64, 256, "moodycamel::ConcurrentQueue (tokens, bulk)"));
