@@ -14,42 +14,14 @@
 
 #include "../catch.hpp"
 #include "../support.hpp"
+#include "itf.hpp"
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+using itf::big;
+using itf::map_get;
 
 namespace {
-
-std::int64_t big(const json& j) {
-  if (j.is_object() && j.contains("#bigint")) return std::stoll(j["#bigint"].get<std::string>());
-  return j.get<std::int64_t>();
-}
-
-// ITF maps are {"#map": [[key, value], ...]}.
-json map_get(const json& m, std::int64_t key) {
-  for (const auto& kv : m.at("#map"))
-    if (big(kv[0]) == key) return kv[1];
-  throw std::runtime_error("key not in map: " + std::to_string(key));
-}
-
-std::vector<fs::path> trace_files() {
-  std::vector<std::string> dirs{RINGMPSC_MBT_COMMITTED_TRACES};
-  if (const char* extra = std::getenv("RINGMPSC_MBT_TRACES")) {
-    std::stringstream ss(extra);
-    for (std::string d; std::getline(ss, d, ':');)
-      if (!d.empty()) dirs.push_back(d);
-  }
-  std::vector<fs::path> files;
-  for (const auto& d : dirs) {
-    if (!fs::is_directory(d)) continue;
-    for (const auto& e : fs::directory_iterator(d)) {
-      const auto name = e.path().filename().string();
-      if (name.rfind("channel", 0) == 0 && name.find(".itf.json") != std::string::npos) files.push_back(e.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 ringmpsc::Errc errc_of(const std::string& result) {
   if (result == "channel_closed") return ringmpsc::Errc::channel_closed;
@@ -121,7 +93,7 @@ std::size_t replay(const fs::path& file) {
 }  // namespace
 
 TEST_CASE("Channel<T> follows ChannelMPSC.qnt step by step on every trace", "[mbt]") {
-  const auto files = trace_files();
+  const auto files = itf::trace_files("channel");
   REQUIRE(files.size() >= 1);
   std::size_t steps = 0;
   for (const auto& f : files) steps += replay(f);

@@ -15,41 +15,14 @@
 
 #include "../catch.hpp"
 #include "../support.hpp"
+#include "itf.hpp"
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+using itf::big;
+using itf::int_list;
 
 namespace {
-
-std::int64_t big(const json& j) {
-  if (j.is_object() && j.contains("#bigint")) return std::stoll(j["#bigint"].get<std::string>());
-  return j.get<std::int64_t>();
-}
-
-std::vector<std::uint64_t> int_list(const json& j) {
-  std::vector<std::uint64_t> out;
-  for (const auto& x : j) out.push_back(static_cast<std::uint64_t>(big(x)));
-  return out;
-}
-
-std::vector<fs::path> trace_files() {
-  std::vector<std::string> dirs{RINGMPSC_MBT_COMMITTED_TRACES};
-  if (const char* extra = std::getenv("RINGMPSC_MBT_TRACES")) {
-    std::stringstream ss(extra);
-    for (std::string d; std::getline(ss, d, ':');)
-      if (!d.empty()) dirs.push_back(d);
-  }
-  std::vector<fs::path> files;
-  for (const auto& d : dirs) {
-    if (!fs::is_directory(d)) continue;
-    for (const auto& e : fs::directory_iterator(d)) {
-      const auto name = e.path().filename().string();
-      if (name.rfind("ring", 0) == 0 && name.find(".itf.json") != std::string::npos) files.push_back(e.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 // Replays one trace; returns the number of steps checked.
 std::size_t replay(const fs::path& file) {
@@ -114,7 +87,7 @@ std::size_t replay(const fs::path& file) {
 }  // namespace
 
 TEST_CASE("Ring<T> follows RingSPSC.qnt step by step on every trace", "[mbt]") {
-  const auto files = trace_files();
+  const auto files = itf::trace_files("ring");
   REQUIRE(files.size() >= 1);  // the committed traces at least
   std::size_t steps = 0;
   for (const auto& f : files) steps += replay(f);

@@ -10,19 +10,7 @@ set(CURRENT_BUILDTREES_DIR ${WORK}/buildtrees)
 file(READ ${SOURCE}/ports/ringmpsc/vcpkg.json manifest)
 string(JSON VERSION GET "${manifest}" version)
 
-function(must cond_var message)
-  if(NOT ${cond_var})
-    message(FATAL_ERROR "${message}")
-  endif()
-endfunction()
-
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
-  endif()
-  set(LAST_OUTPUT "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 
 # --- stand-ins, argument checking included -------------------------------------------
 function(vcpkg_from_github)
