@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Plots scaling_benchmark JSON reports (several are merged, e.g. the two halves of a
-device run): MPSC scaling by producer count, and SPSC throughput by mode, one bar per
+"""Plots scaling_benchmark JSON reports (several are merged, e.g. the two halves of
+scripts/bench_manycore.sh's run): MPSC scaling by producer count, and SPSC throughput by mode, one bar per
 queue (median msg/s; whiskers min-max).
 Usage: plot.py out.png report.json [report.json ...]"""
 import json

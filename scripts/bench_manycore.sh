@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs on a lent many-core machine (no compiler there): the static binaries from
-# scripts/build_device_bench.sh, pinned, P = 1, 2, 4, 8, 12, full protocol. The MPSC
+# Runs on a many-core machine that has no compiler or packages: the static binaries from
+# scripts/build_manycore_bench.sh, pinned, P = 1, 2, 4, 8, 12, full protocol. The MPSC
 # scaling groups run first so that they come back even if time runs short.
-# Output: $OUT (or bench/results/device): JSON, markdown, machine description.
+# Output: $OUT (or bench/results/manycore): JSON, markdown, machine description.
 set -uo pipefail
 dir="$(cd "$(dirname "$0")" && pwd)"
-out="${OUT:-bench/results/device}"
+out="${OUT:-bench/results/manycore}"
 mkdir -p "$out"
 { nproc; lscpu; uname -a; } > "$out/machine.txt" 2>&1
 "$dir/scaling_benchmark" --producers 1,2,4,8,12 --modes mpsc,mpsc-batch \
