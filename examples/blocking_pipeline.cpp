@@ -1,6 +1,6 @@
 // Producers and a blocking consumer with a clean shutdown: the consumer sleeps (no CPU)
-// while there is nothing to do, and learns from wait() that the channel is closed and
-// drained, so it never misses an item sent before close().
+// while there is nothing to do, and learns from recv_until() that the producers are gone
+// (or the channel closed) and everything is drained, so it never misses an item.
 #include <ringmpsc/ringmpsc.hpp>
 
 #include <atomic>
@@ -19,7 +19,9 @@ int main() {
     std::uint64_t buffer[64];
     for (;;) {
       const auto r = channel.recv_until(buffer, ringmpsc::Deadline::max());
-      if (r.status == ringmpsc::Status::closed) break;  // closed and everything drained
+      // closed, or every producer gone (they were all registered before the consumer
+      // started), and everything drained.
+      if (r.status != ringmpsc::Status::ok) break;
       for (std::size_t i = 0; i < r.count; ++i) sum += buffer[i];
       received += r.count;
     }
@@ -29,8 +31,7 @@ int main() {
 
   std::vector<std::thread> producers;
   for (int t = 0; t < 4; ++t) {
-    producers.emplace_back([&] {
-      auto p = channel.register_producer().value();
+    producers.emplace_back([&, p = channel.register_producer().value()]() mutable {
       for (std::uint64_t i = 0; i < 50'000; ++i) {
         if (p.push(i) != ringmpsc::Status::ok) return;  // blocks while the ring is full
         sent.fetch_add(1, std::memory_order_relaxed);

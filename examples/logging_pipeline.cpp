@@ -20,8 +20,13 @@ struct Record {
 
 class AsyncLogger {
  public:
+  // The logger holds a producer of its own for its whole life, so the channel is never
+  // "disconnected" between one logging thread leaving and the next one arriving.
   explicit AsyncLogger(const std::string& path)
-      : channel_(ringmpsc::Config{.ring_bits = 10, .max_producers = 16}), out_(path), writer_([this] { run(); }) {}
+      : channel_(ringmpsc::Config{.ring_bits = 10, .max_producers = 16}),
+        self_(channel_.register_producer().value()),
+        out_(path),
+        writer_([this] { run(); }) {}
   ~AsyncLogger() {
     channel_.close();
     writer_.join();
@@ -45,8 +50,7 @@ class AsyncLogger {
   void run() {
     std::string batch;
     for (;;) {
-      const auto s = channel_.wait();
-      if (s == ringmpsc::Status::closed) break;
+      if (channel_.wait() == ringmpsc::Status::closed) break;
       channel_.consume_all([&](const Record& r) {
         batch += std::to_string(r.thread);
         batch += ' ';
@@ -60,6 +64,7 @@ class AsyncLogger {
   }
 
   ringmpsc::Channel<Record> channel_;
+  ringmpsc::Channel<Record>::producer_type self_;
   std::ofstream out_;
   std::thread writer_;
 };

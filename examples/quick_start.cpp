@@ -11,8 +11,9 @@ int main() {
 
   std::vector<std::thread> producers;
   for (std::uint64_t t = 0; t < 4; ++t) {
-    producers.emplace_back([&channel, t] {
-      auto producer = channel.register_producer().value();  // throws ringmpsc::Error on failure
+    // Register before starting the thread: the consumer below then sees 4 live producers.
+    auto producer = channel.register_producer().value();  // throws ringmpsc::Error on failure
+    producers.emplace_back([t, producer = std::move(producer)]() mutable {
       for (std::uint64_t i = 0; i < 1000; ++i) {
         // Zero-copy: reserve a slot, write it in place, publish it.
         while (true) {
@@ -27,10 +28,9 @@ int main() {
   }
 
   std::uint64_t received = 0, sum = 0;
-  while (received < 4000) {
-    if (channel.wait_for(std::chrono::seconds(1)) != ringmpsc::Status::ok) break;
+  // ok while items arrive; disconnected once every producer is gone and all is drained.
+  while (channel.wait_for(std::chrono::seconds(1)) == ringmpsc::Status::ok)
     received += channel.consume_all([&](const std::uint64_t& v) { sum += v; });
-  }
   for (auto& p : producers) p.join();
 
   std::printf("received %llu items, sum %llu\n", static_cast<unsigned long long>(received),

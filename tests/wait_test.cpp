@@ -235,3 +235,40 @@ TEST_CASE("the wake-up fence pair is membarrier-based where the kernel allows", 
   REQUIRE(mb == offered);
 #endif
 }
+
+TEST_CASE("disconnected: every producer gone and all drained ends a wait", "[wait][lifecycle]") {
+  Ch<wait::Phased> ch(Config{.ring_bits = 3, .max_producers = 2});
+  REQUIRE_FALSE(ch.is_disconnected());  // none has registered yet: not disconnected
+  REQUIRE(ch.wait_for(10ms) == Status::timed_out);
+  {
+    auto p = ch.register_producer().value();
+    for (std::uint64_t i = 0; i < 3; ++i) REQUIRE(p.push(i) == Status::ok);
+  }  // the only producer goes, its items stay
+  REQUIRE(ch.is_disconnected());
+  REQUIRE(ch.wait_for(1s) == Status::ok);  // items first
+  std::uint64_t out[8];
+  REQUIRE(ch.recv(out) == 3);
+  REQUIRE(ch.wait_for(1s) == Status::disconnected);
+  const auto r = ch.recv_for(out, 1s);
+  REQUIRE(r.status == Status::disconnected);
+  auto again = ch.register_producer().value();  // reconnects
+  REQUIRE_FALSE(ch.is_disconnected());
+  REQUIRE(again.push(9) == Status::ok);
+  REQUIRE(ch.wait_for(1s) == Status::ok);
+}
+
+TEMPLATE_TEST_CASE("the last producer leaving wakes a blocked consumer", "[wait][lifecycle]",
+                   wait::Blocking, wait::Phased, wait::Yielding) {
+  Ch<TestType> ch(Config{.ring_bits = 3, .max_producers = 2});
+  auto a = ch.register_producer().value();
+  auto b = ch.register_producer().value();
+  std::atomic<int> status{-1};
+  std::thread consumer([&] { status = static_cast<int>(ch.wait()); });
+  std::this_thread::sleep_for(20ms);
+  { auto gone = std::move(a); }
+  std::this_thread::sleep_for(20ms);
+  REQUIRE(status == -1);  // one producer is still live: still waiting
+  { auto gone = std::move(b); }
+  consumer.join();
+  REQUIRE(status == static_cast<int>(Status::disconnected));
+}

@@ -34,6 +34,7 @@ enum class Status : std::uint8_t {
   would_block,///< full (producer) or empty (consumer); only from non-blocking calls
   timed_out,  ///< the deadline passed first
   closed,     ///< the channel or ring is closed (for a consumer: closed and drained)
+  disconnected,  ///< consumer only: every producer has gone (after at least one came) and all is drained
 };
 
 [[nodiscard]] constexpr const char* to_string(Status s) noexcept {
@@ -42,6 +43,7 @@ enum class Status : std::uint8_t {
     case Status::would_block: return "would_block";
     case Status::timed_out: return "timed_out";
     case Status::closed: return "closed";
+    case Status::disconnected: return "disconnected";
   }
   return "unknown";
 }

@@ -191,7 +191,9 @@ class Producer {
     // R4: hands the producer side (tail, cached head) to the next owner; pairs with the
     // acquire of the slot state in register_producer().
     slot_->state.store(detail::SlotState::retired, std::memory_order_release);
-    live_->fetch_sub(1, std::memory_order_release);
+    const bool last = live_->fetch_sub(1, std::memory_order_acq_rel) == 1;
+    // The last producer going may end a consumer's wait (disconnected): wake it.
+    if (last && ring_->p_.notify_consumer != nullptr) ring_->p_.notify_consumer->notify();
     ring_ = nullptr;
   }
 

@@ -80,16 +80,27 @@ class ChannelBase {
     return recv(std::span<T>(&out, 1)) == 1;
   }
 
-  /// Waits until an item is readable (ok), the channel is closed and drained (closed), or
-  /// the deadline passes (timed_out). Items published before close() are still delivered:
-  /// wait returns ok while any remain.
+  /// Waits until an item is readable (ok), the channel is closed and drained (closed),
+  /// every producer has gone and everything is drained (disconnected: at least one
+  /// producer registered, none is live now; a later registration reconnects), or the
+  /// deadline passes (timed_out). Items published before close() or before their
+  /// producer went are still delivered: wait returns ok while any remain.
   [[nodiscard]] Status wait_until(Deadline deadline) {
-    const Status s = detail::wait_until<Wait>(
-        &data_,
-        [this] { return any_readable_() || closed_.load(std::memory_order_acquire); },
-        deadline);
-    if (s == Status::ok && !any_readable_()) return Status::closed;
-    return s;
+    for (;;) {
+      const Status s = detail::wait_until<Wait>(
+          &data_,
+          [this] {
+            const bool gone = disconnected_();  // first: its acquire makes the last items visible
+            return gone || any_readable_() || closed_.load(std::memory_order_acquire);
+          },
+          deadline);
+      if (s != Status::ok) return s;
+      const bool gone = disconnected_();
+      if (any_readable_()) return Status::ok;
+      if (closed_.load(std::memory_order_acquire)) return Status::closed;
+      if (gone) return Status::disconnected;
+      // A producer registered again between the two checks: wait on.
+    }
   }
   template <class Rep, class Period>
   [[nodiscard]] Status wait_for(std::chrono::duration<Rep, Period> timeout) {
@@ -132,6 +143,8 @@ class ChannelBase {
   [[nodiscard]] bool is_closed() const noexcept {
     return closed_.load(std::memory_order_acquire);
   }
+  /// True while no producer is live although at least one has registered.
+  [[nodiscard]] bool is_disconnected() const noexcept { return disconnected_(); }
   /// Live producers (registered and not yet dropped).
   [[nodiscard]] std::uint32_t producer_count() const noexcept {
     return live_.load(std::memory_order_acquire);
@@ -209,6 +222,7 @@ class ChannelBase {
         slot.ring.store(ring, std::memory_order_seq_cst);  // release for the consumer
       }
       raise_high_water_(i + 1);
+      had_producer_.store(true, std::memory_order_release);
       // Registration racing close(): either close() saw this ring (and closed it) or this
       // load sees the flag (seq_cst store and loads on both sides).
       if (closed_.load(std::memory_order_seq_cst)) {
@@ -250,6 +264,12 @@ class ChannelBase {
     }
   }
 
+  bool disconnected_() const noexcept {
+    // live_ acquire pairs with the release decrement in ~Producer: what the last producer
+    // published before it went is visible to the readability check that follows.
+    return live_.load(std::memory_order_acquire) == 0 && had_producer_.load(std::memory_order_acquire);
+  }
+
   bool any_readable_() const noexcept {
     const std::uint32_t hw = high_water_.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < hw; ++i) {
@@ -283,6 +303,7 @@ class ChannelBase {
   alignas(detail::cache_line) std::atomic<std::uint32_t> high_water_{0};
   std::atomic<std::uint32_t> live_{0};
   std::atomic<bool> closed_{false};
+  std::atomic<bool> had_producer_{false};
   detail::EventCount data_;  // the consumer parks here; producers notify after R1
 };
 
