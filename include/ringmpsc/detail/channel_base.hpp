@@ -215,7 +215,7 @@ class ChannelBase {
           ring = make(i);
         } catch (...) {
           slot.state.store(st, std::memory_order_release);
-          live_.fetch_sub(1, std::memory_order_release);
+          unreserve_live_();
           throw;
         }
         install_(slot, *ring);
@@ -227,12 +227,12 @@ class ChannelBase {
       // load sees the flag (seq_cst store and loads on both sides).
       if (closed_.load(std::memory_order_seq_cst)) {
         slot.state.store(st, std::memory_order_release);
-        live_.fetch_sub(1, std::memory_order_release);
+        unreserve_live_();
         return Errc::channel_closed;
       }
       return producer_type(ring, &slot, &live_, i);
     }
-    live_.fetch_sub(1, std::memory_order_release);
+    unreserve_live_();
     return Errc::rings_not_drained;
   }
 
@@ -261,6 +261,15 @@ class ChannelBase {
     while (hw < n &&
            !high_water_.compare_exchange_weak(hw, n, std::memory_order_release,
                                               std::memory_order_relaxed)) {
+    }
+  }
+
+  // Gives back a live count reserved by a registration that then failed. A consumer may
+  // have seen the reserved count and parked; if this makes the channel disconnected again,
+  // wake it (as ~Producer does for the last producer).
+  void unreserve_live_() noexcept {
+    if (live_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if constexpr (Wait::parks) data_.notify();
     }
   }
 
