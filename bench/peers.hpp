@@ -115,13 +115,9 @@ struct OursChannelRecv : OursChannel<T, Wait> {
   static constexpr const char* name = "ringmpsc::Channel recv (copy out)";
   std::vector<T> buf;
   using OursChannel<T, Wait>::OursChannel;
+  std::size_t pop_bulk(T* out, std::size_t n) { return this->ch.recv(std::span<T>(out, n)); }
   template <class F>
-  std::size_t consume(F& f, std::size_t max) {
-    if (buf.size() < max) buf.resize(max);
-    const std::size_t n = this->ch.recv(std::span<T>(buf.data(), max));
-    for (std::size_t i = 0; i < n; ++i) f(buf[i]);
-    return n;
-  }
+  std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
 };
 
 // ------------------------------------------------------------------------- in-house ---

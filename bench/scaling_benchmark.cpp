@@ -205,13 +205,9 @@ struct OursRingCopying : OursRing<T> {
   static constexpr const char* name = "ringmpsc::Ring send/recv (copying)";
   std::vector<T> buf;
   using OursRing<T>::OursRing;
+  std::size_t pop_bulk(T* out, std::size_t n) { return this->ring.recv(std::span<T>(out, n)); }
   template <class F>
-  std::size_t consume(F& f, std::size_t max) {
-    if (buf.size() < max) buf.resize(max);
-    const std::size_t n = this->ring.recv(std::span<T>(buf.data(), max));
-    for (std::size_t i = 0; i < n; ++i) f(buf[i]);
-    return n;
-  }
+  std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
 };
 
 // ------------------------------------------------------------------------- groups ---
