@@ -236,13 +236,13 @@ class ChannelBase {
     return Errc::rings_not_drained;
   }
 
-  /// Ring slots preinstalled by StackChannel go through the same wiring.
+  /// Ring slots preinstalled by StackChannel go through the same wiring. (Metrics are
+  /// already on or off in every ring: Ring and StackRing take the flag when built.)
   void install_(Slot& slot, BasicRing<T>& ring) noexcept {
     if constexpr (Wait::parks) {
       ring.p_.notify_consumer = &data_;
       ring.c_.notify_producer = &slot.space;
     }
-    if (config_.enable_metrics) ring.p_.metrics = ring.c_.metrics = true;
   }
 
  private:
