@@ -33,7 +33,7 @@ PairResult run_pairs(unsigned pairs, bool read, double seconds) {
       auto& r = *rings[i];
       std::uint64_t n = 0, e = 0;
       while (!stop.load(std::memory_order_relaxed)) {
-        auto res = r.reserve(kBatch);
+        auto res = r.try_reserve(kBatch);
         if (!res) continue;
         std::uint32_t* p = res.data();
         if (read) {
@@ -44,7 +44,7 @@ PairResult run_pairs(unsigned pairs, bool read, double seconds) {
           std::memset(p, static_cast<int>(n & 0xff), res.size() * sizeof(std::uint32_t));
         }
         n += res.size();
-        res.commit();
+        if (!res.commit()) break;
       }
       produced[i] = n;
       expect[i] = e;
@@ -57,7 +57,7 @@ PairResult run_pairs(unsigned pairs, bool read, double seconds) {
       for (;;) {
         const auto view = r.readable();
         if (view.empty()) {
-          if (done[i].load(std::memory_order_acquire) && r.empty()) break;
+          if (done[i].load(std::memory_order_acquire) && r.was_empty()) break;
           continue;
         }
         if (read)

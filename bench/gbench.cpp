@@ -54,12 +54,12 @@ void Batch(benchmark::State& state) {
       pin_to(producer_cpu(0));
       for (std::uint64_t i = 0; i < kItems;) {
         const std::size_t n = std::min<std::uint64_t>(b, kItems - i);
-        i += ring.send({buf.data(), n});
+        i += ring.try_send({buf.data(), n});
       }
     });
     ScopedPin pin(0);
     std::uint64_t got = 0, sum = 0;
-    while (got < kItems) got += ring.consume_up_to(b, [&](const std::uint64_t& v) { sum += v; });
+    while (got < kItems) got += ring.try_consume([&](const std::uint64_t& v) { sum += v; }, b);
     benchmark::DoNotOptimize(sum);
     producer.join();
   }
@@ -75,10 +75,10 @@ void ZeroCopy(benchmark::State& state) {
     std::thread producer([&] {
       pin_to(producer_cpu(0));
       for (std::uint64_t i = 0; i < kItems;) {
-        auto r = ring.reserve(std::min<std::uint64_t>(b, kItems - i));
+        auto r = ring.try_reserve(std::min<std::uint64_t>(b, kItems - i));
         if (!r) continue;
         for (auto& s : r.span()) s = i++;
-        r.commit();
+        if (!r.commit()) return;
       }
     });
     ScopedPin pin(0);
@@ -102,7 +102,7 @@ void Mpsc(benchmark::State& state) {
   const auto producers = static_cast<unsigned>(state.range(0));
   const std::uint64_t per = kItems / producers;
   for (auto _ : state) {
-    ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait> ch(
+    ringmpsc::Channel<std::uint64_t, Wait> ch(
         ringmpsc::Config{.ring_bits = 13, .max_producers = producers});
     std::vector<std::thread> threads;
     for (unsigned p = 0; p < producers; ++p) {
@@ -116,7 +116,7 @@ void Mpsc(benchmark::State& state) {
     ScopedPin pin(0);
     std::uint64_t got = 0, sum = 0;
     while (got < per * producers) {
-      const auto n = ch.consume_all([&](const std::uint64_t& v) { sum += v; });
+      const auto n = ch.try_consume([&](const std::uint64_t& v) { sum += v; });
       if (n == 0) std::this_thread::yield();
       got += n;
     }
@@ -131,14 +131,14 @@ BENCHMARK(Mpsc<ringmpsc::wait::Phased>)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->UseReal
 // Round trip through two channels with blocking push/recv.
 template <class Wait>
 void PingPong(benchmark::State& state) {
-  using Ch = ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait>;
+  using Ch = ringmpsc::Channel<std::uint64_t, Wait>;
   Ch ping(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   Ch pong(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   std::thread echo([&] {
     pin_to(producer_cpu(0));
     auto back = pong.register_producer().value();
     std::uint64_t v[1];
-    while (ping.recv_until(v, ringmpsc::Deadline::max()).status == ringmpsc::Status::ok)
+    while (ping.recv(v).status == ringmpsc::Status::ok)
       if (back.push(v[0]) != ringmpsc::Status::ok) break;
   });
   auto out = ping.register_producer().value();
@@ -147,7 +147,7 @@ void PingPong(benchmark::State& state) {
   std::uint64_t i = 0;
   for (auto _ : state) {
     (void)out.push(i++);
-    (void)pong.recv_until(v, ringmpsc::Deadline::max());
+    (void)pong.recv(v);
   }
   ping.close();
   echo.join();
@@ -161,7 +161,7 @@ BENCHMARK(PingPong<ringmpsc::wait::Blocking>)->UseRealTime();
 // Time from a push into an idle channel to the blocked consumer's return from wait().
 template <class Wait>
 void WakeupLatency(benchmark::State& state) {
-  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait> ch(
+  ringmpsc::Channel<std::uint64_t, Wait> ch(
       ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   std::vector<double> lat;
   std::atomic<std::int64_t> sent_at{0};
@@ -170,7 +170,7 @@ void WakeupLatency(benchmark::State& state) {
     pin_to(0);
     std::uint64_t v[1];
     while (!stop) {
-      const auto r = ch.recv_for(v, std::chrono::milliseconds(100));
+      const auto r = ch.try_recv_for(v, std::chrono::milliseconds(100));
       if (r.status == ringmpsc::Status::ok)
         lat.push_back(static_cast<double>(Clock::now().time_since_epoch().count() - sent_at.load()));
     }
@@ -204,7 +204,7 @@ double thread_cpu_seconds() {
 // CPU used by a consumer blocked for 1 s on an idle channel, in % of one core.
 template <class Wait>
 void IdleCpu(benchmark::State& state) {
-  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, Wait> ch(
+  ringmpsc::Channel<std::uint64_t, Wait> ch(
       ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   double pct = 0;
   for (auto _ : state) {

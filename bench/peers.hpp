@@ -80,12 +80,12 @@ struct OursRing {
   struct Producer {
     ringmpsc::Ring<T>* r;
     bool push(const T& v) { return r->try_push(v); }
-    std::size_t push_bulk(const T* v, std::size_t n) { return r->send({v, n}); }
+    std::size_t push_bulk(const T* v, std::size_t n) { return r->try_send({v, n}); }
   };
   Producer producer(unsigned) { return {&ring}; }
   bool pop(T& v) { return ring.try_pop(v); }
   template <class F>
-  std::size_t consume(F& f, std::size_t max) { return ring.consume_up_to(max, f); }
+  std::size_t consume(F& f, std::size_t max) { return ring.try_consume(f, max); }
 };
 
 template <class T, class Wait>
@@ -93,7 +93,7 @@ struct OursChannel {
   static constexpr const char* name =
       Wait::parks ? "ringmpsc::Channel (Phased)" : "ringmpsc::Channel (Yielding)";
   static constexpr bool multi_producer = true, ours = true;
-  using Ch = ringmpsc::Channel<T, std::allocator<T>, Wait>;
+  using Ch = ringmpsc::Channel<T, Wait>;
   Ch ch;
   OursChannel(unsigned producers, std::size_t cap)
       : ch(ringmpsc::Config{.ring_bits = static_cast<std::uint32_t>(std::countr_zero(cap)),
@@ -101,12 +101,12 @@ struct OursChannel {
   struct Producer {
     typename Ch::producer_type p;
     bool push(const T& v) { return p.try_push(v); }
-    std::size_t push_bulk(const T* v, std::size_t n) { return p.send({v, n}); }
+    std::size_t push_bulk(const T* v, std::size_t n) { return p.try_send({v, n}); }
   };
   Producer producer(unsigned) { return {ch.register_producer().value()}; }
   bool pop(T& v) { return ch.try_pop(v); }
   template <class F>
-  std::size_t consume(F& f, std::size_t max) { return ch.consume_all_up_to(max, f); }
+  std::size_t consume(F& f, std::size_t max) { return ch.try_consume(f, max); }
 };
 
 /// The same channel, consumed with recv(): a burst of copies out, then the handler.
@@ -115,7 +115,7 @@ struct OursChannelRecv : OursChannel<T, Wait> {
   static constexpr const char* name = "ringmpsc::Channel recv (copy out)";
   std::vector<T> buf;
   using OursChannel<T, Wait>::OursChannel;
-  std::size_t pop_bulk(T* out, std::size_t n) { return this->ch.recv(std::span<T>(out, n)); }
+  std::size_t pop_bulk(T* out, std::size_t n) { return this->ch.try_recv(std::span<T>(out, n)); }
   template <class F>
   std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
 };

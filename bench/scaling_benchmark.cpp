@@ -134,13 +134,13 @@ uint64_t produce_zero_copy(ringmpsc::Ring<T>& ring, unsigned i, std::atomic<bool
   Waiter w;
   uint64_t seq = 0;
   while (!stop.load(std::memory_order_relaxed)) {
-    auto r = ring.reserve(batch);
+    auto r = ring.try_reserve(batch);
     if (!r) {
       w.fail();
       continue;
     }
     for (T& slot : r.span()) fill_msg(slot, i, seq++);
-    r.commit();
+    if (!r.commit()) break;
     w.ok();
   }
   return seq;
@@ -205,7 +205,7 @@ struct OursRingCopying : OursRing<T> {
   static constexpr const char* name = "ringmpsc::Ring send/recv (copying)";
   std::vector<T> buf;
   using OursRing<T>::OursRing;
-  std::size_t pop_bulk(T* out, std::size_t n) { return this->ring.recv(std::span<T>(out, n)); }
+  std::size_t pop_bulk(T* out, std::size_t n) { return this->ring.try_recv(std::span<T>(out, n)); }
   template <class F>
   std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
 };
@@ -254,7 +254,7 @@ std::vector<Group> build_groups(const Options& o) {
     for (std::size_t b : batches) {
       if (b > o.capacity) continue;
       Group g{"SPSC batch " + std::to_string(b) + ", u64 (bulk send / bulk consume)", "batch", "u64", 1, b, false, {}};
-      g.entries.push_back(batch_entry<OursRing<uint64_t>, uint64_t>(o, 1, b, b, "ringmpsc::Ring send / consume_up_to"));
+      g.entries.push_back(batch_entry<OursRing<uint64_t>, uint64_t>(o, 1, b, b, "ringmpsc::Ring try_send / try_consume"));
       g.entries.push_back(batch_entry<Inhouse<uint64_t>, uint64_t>(o, 1, b, b, "in-house SPSC ring (bulk)"));
 #if RINGMPSC_HAVE_BOOST_LOCKFREE
       g.entries.push_back(batch_entry<BoostSpsc<uint64_t>, uint64_t>(o, 1, b, b, "boost::lockfree::spsc_queue (bulk)"));

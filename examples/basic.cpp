@@ -8,7 +8,7 @@ int main() {
   // SPSC ring of 8 strings (move-only and non-trivial types work too).
   ringmpsc::Ring<std::string> ring(ringmpsc::Config{.ring_bits = 3});
   if (!ring.try_push("hello") || !ring.try_emplace(5, '!')) return 1;
-  ring.consume_batch_owned([](std::string&& s) { std::printf("ring: %s\n", s.c_str()); });
+  ring.try_consume([](std::string& s) { std::printf("ring: %s\n", s.c_str()); });
 
   // MPSC channel: each producer owns its ring; the consumer polls them all.
   ringmpsc::Channel<int> channel(ringmpsc::Config{.ring_bits = 4, .max_producers = 2});
@@ -17,14 +17,14 @@ int main() {
   (void)a.try_push(1);
   (void)b.try_push(2);
   const int values[] = {3, 4, 5};
-  (void)a.send(values);  // bulk copy, returns how many fit
+  (void)a.try_send(values);  // bulk copy, returns how many fit
 
   auto third = channel.register_producer();  // max_producers = 2 are live
   if (third) return 1;
   std::printf("third producer: %s\n", ringmpsc::make_error_code(third.error()).message().c_str());
 
   int sum = 0;
-  const auto n = channel.consume_all([&](const int& v) { sum += v; });
+  const auto n = channel.try_consume([&](const int& v) { sum += v; });
   std::printf("channel: %zu items, sum %d\n", n, sum);
   return sum == 15 ? 0 : 1;
 }

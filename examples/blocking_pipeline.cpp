@@ -1,5 +1,5 @@
 // Producers and a blocking consumer with a clean shutdown: the consumer sleeps (no CPU)
-// while there is nothing to do, and learns from recv_until() that the producers are gone
+// while there is nothing to do, and learns from recv() that the producers are gone
 // (or the channel closed) and everything is drained, so it never misses an item.
 #include <ringmpsc/ringmpsc.hpp>
 
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-using Channel = ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, ringmpsc::wait::Blocking>;
+using Channel = ringmpsc::Channel<std::uint64_t, ringmpsc::wait::Blocking>;
 
 int main() {
   Channel channel(ringmpsc::Config{.ring_bits = 8, .max_producers = 4});
@@ -18,7 +18,7 @@ int main() {
     std::uint64_t received = 0, sum = 0;
     std::uint64_t buffer[64];
     for (;;) {
-      const auto r = channel.recv_until(buffer, ringmpsc::Deadline::max());
+      const auto r = channel.recv(buffer);  // blocks without spinning
       // closed, or every producer gone (they were all registered before the consumer
       // started), and everything drained.
       if (r.status != ringmpsc::Status::ok) break;

@@ -28,20 +28,20 @@ struct ArenaAllocator {
 };
 
 int main() {
-  ringmpsc::Ring<std::uint64_t, ringmpsc::AlignedAllocator<std::uint64_t>> aligned(
+  ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, ringmpsc::AlignedAllocator<std::uint64_t>> aligned(
       ringmpsc::Config{.ring_bits = 10});
-  ringmpsc::Ring<std::uint64_t, ringmpsc::NumaAllocator<std::uint64_t>> on_node(
+  ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, ringmpsc::NumaAllocator<std::uint64_t>> on_node(
       ringmpsc::Config{.ring_bits = 10}, ringmpsc::NumaAllocator<std::uint64_t>(0));
 
   alignas(128) static std::byte arena[1 << 20];
   std::size_t used = 0;
   using Arena = ArenaAllocator<std::uint64_t>;
-  ringmpsc::Channel<std::uint64_t, Arena> channel(ringmpsc::Config{.ring_bits = 10, .max_producers = 2},
+  ringmpsc::Channel<std::uint64_t, ringmpsc::default_wait, Arena> channel(ringmpsc::Config{.ring_bits = 10, .max_producers = 2},
                                                   Arena(arena, &used, sizeof arena));
   auto p = channel.register_producer().value();
   for (std::uint64_t i = 0; i < 100; ++i) (void)p.try_push(i);
   std::uint64_t sum = 0;
-  channel.consume_all([&](const std::uint64_t& v) { sum += v; });
+  channel.try_consume([&](const std::uint64_t& v) { sum += v; });
 
   (void)aligned.try_push(1);
   (void)on_node.try_push(2);

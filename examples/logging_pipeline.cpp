@@ -35,7 +35,7 @@ class AsyncLogger {
   Producer handle() { return channel_.register_producer().value(); }
 
   static void log(Producer& p, std::uint32_t thread, const char* msg) {
-    auto slot = p.reserve_for(1, std::chrono::seconds(1));  // backpressure, never drops
+    auto slot = p.try_reserve_for(1, std::chrono::seconds(1));  // backpressure, never drops
     if (slot.status != ringmpsc::Status::ok) return;
     Record& r = slot.reservation[0];
     r.timestamp_ns = static_cast<std::uint64_t>(
@@ -43,7 +43,7 @@ class AsyncLogger {
     r.thread = thread;
     r.length = static_cast<std::uint32_t>(std::min(std::strlen(msg), r.text.size()));
     std::memcpy(r.text.data(), msg, r.length);
-    slot.reservation.commit();
+    static_cast<void>(slot.reservation.commit());  // false only once the logger is closing
   }
 
  private:
@@ -51,7 +51,7 @@ class AsyncLogger {
     std::string batch;
     for (;;) {
       if (channel_.wait() == ringmpsc::Status::closed) break;
-      channel_.consume_all([&](const Record& r) {
+      channel_.try_consume([&](const Record& r) {
         batch += std::to_string(r.thread);
         batch += ' ';
         batch.append(r.text.data(), r.length);

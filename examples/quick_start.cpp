@@ -15,22 +15,23 @@ int main() {
     auto producer = channel.register_producer().value();  // throws ringmpsc::Error on failure
     producers.emplace_back([t, producer = std::move(producer)]() mutable {
       for (std::uint64_t i = 0; i < 1000; ++i) {
-        // Zero-copy: reserve a slot, write it in place, publish it.
-        while (true) {
-          if (auto slot = producer.reserve(1)) {
-            slot[0] = t * 1000 + i;
-            slot.commit();
-            break;
-          }
-        }
+        // Zero-copy: wait for a free slot, write it in place, publish it.
+        auto [status, slot] = producer.reserve(1);
+        if (status != ringmpsc::Status::ok) return;  // the channel was closed
+        slot[0] = t * 1000 + i;
+        if (!slot.commit()) return;  // closed meanwhile: this item was not sent
       }
     });  // the producer's ring is handed back when `producer` goes out of scope
   }
 
   std::uint64_t received = 0, sum = 0;
-  // ok while items arrive; disconnected once every producer is gone and all is drained.
-  while (channel.wait_for(std::chrono::seconds(1)) == ringmpsc::Status::ok)
-    received += channel.consume_all([&](const std::uint64_t& v) { sum += v; });
+  // consume() waits for items and hands each to the lambda; it reports disconnected once
+  // every producer is gone and everything is delivered.
+  for (;;) {
+    const auto got = channel.consume([&](const std::uint64_t& v) { sum += v; });
+    if (got.status != ringmpsc::Status::ok) break;
+    received += got.count;
+  }
   for (auto& p : producers) p.join();
 
   std::printf("received %llu items, sum %llu\n", static_cast<unsigned long long>(received),

@@ -9,7 +9,7 @@
 // A routine that drains any ring, whatever its capacity or storage.
 static int drain(ringmpsc::BasicRing<int>& ring) {
   int sum = 0;
-  ring.consume_batch([&](const int& v) { sum += v; });
+  ring.try_consume([&](const int& v) { sum += v; });
   return sum;
 }
 
@@ -26,7 +26,7 @@ int main() {
   });
   std::uint64_t got = 0;
   while (got < 100'000 && channel->wait_for(std::chrono::seconds(5)) == ringmpsc::Status::ok)
-    got += channel->consume_all([](const std::uint64_t&) {});
+    got += channel->try_consume([](const std::uint64_t&) {});
   t.join();
   std::printf("stack_ring: ring sum %d, channel delivered %llu\n", ring_sum,
               static_cast<unsigned long long>(got));

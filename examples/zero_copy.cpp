@@ -18,17 +18,19 @@ int main() {
   std::thread producer([&ring] {
     std::uint64_t next = 0;
     while (next < total) {
-      // May be shorter than asked at the end of the ring: fill what we got and loop.
-      auto batch = ring.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(256, total - next)));
-      if (!batch) continue;  // full: the consumer is behind
+      // Waits while the ring is full. May be shorter than asked at the end of the ring:
+      // fill what we got and loop.
+      auto [status, batch] = ring.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(256, total - next)));
+      if (status != ringmpsc::Status::ok) return;  // closed
       for (Sample& s : batch.span()) s = Sample{next, static_cast<double>(next) * 0.5}, ++next;
-      batch.commit();  // one release store for the whole batch
+      if (!batch.commit()) return;  // one release store for the whole batch (false: closed)
     }
   });
 
   std::uint64_t expected = 0;
   double sum = 0;
   while (expected < total) {
+    if (ring.wait() != ringmpsc::Status::ok) return 1;  // spins, yields, then parks
     auto view = ring.readable();  // contiguous published samples, read in place
     for (const Sample& s : view) {
       if (s.sequence != expected++) {

@@ -61,14 +61,14 @@ bool numa_maps_mentions(const void* addr, const std::string& what) {
 TEST_CASE("a stateful allocator is kept and used by Ring and Channel", "[allocator]") {
   int live = 0;
   {
-    ringmpsc::Ring<int, TaggedAllocator<int>> r(Config{.ring_bits = 4}, TaggedAllocator<int>(7, &live));
+    ringmpsc::Ring<int, ringmpsc::default_wait, TaggedAllocator<int>> r(Config{.ring_bits = 4}, TaggedAllocator<int>(7, &live));
     REQUIRE(live == 1);
     REQUIRE(r.get_allocator().id == 7);
     REQUIRE(r.try_push(1));
   }
   REQUIRE(live == 0);
   {
-    ringmpsc::Channel<int, TaggedAllocator<int>> ch(Config{.ring_bits = 4, .max_producers = 2},
+    ringmpsc::Channel<int, ringmpsc::default_wait, TaggedAllocator<int>> ch(Config{.ring_bits = 4, .max_producers = 2},
                                                     TaggedAllocator<int>(9, &live));
     REQUIRE(live == 0);
     auto p = ch.register_producer().value();
@@ -80,28 +80,28 @@ TEST_CASE("a stateful allocator is kept and used by Ring and Channel", "[allocat
 
 TEST_CASE("an allocator returning misaligned storage is rejected", "[allocator][errors]") {
   try {
-    ringmpsc::Ring<std::uint64_t, MisalignedAllocator<std::uint64_t>> r(Config{.ring_bits = 4});
+    ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, MisalignedAllocator<std::uint64_t>> r(Config{.ring_bits = 4});
     FAIL("misaligned storage was accepted");
   } catch (const ringmpsc::Error& e) {
     REQUIRE(e.errc() == ringmpsc::Errc::misaligned_allocation);
   }
-  ringmpsc::Channel<std::uint64_t, MisalignedAllocator<std::uint64_t>> ch(Config{.ring_bits = 4});
+  ringmpsc::Channel<std::uint64_t, ringmpsc::default_wait, MisalignedAllocator<std::uint64_t>> ch(Config{.ring_bits = 4});
   REQUIRE_THROWS_AS(ch.register_producer(), ringmpsc::Error);
   REQUIRE(ch.producer_count() == 0);  // the failed registration took nothing
 }
 
 TEST_CASE("AlignedAllocator aligns the slots to 128 bytes (and more on request)", "[allocator]") {
-  ringmpsc::Ring<char, ringmpsc::AlignedAllocator<char>> r(Config{.ring_bits = 6});
-  auto res = r.reserve(1);
+  ringmpsc::Ring<char, ringmpsc::default_wait, ringmpsc::AlignedAllocator<char>> r(Config{.ring_bits = 6});
+  auto res = r.try_reserve(1);
   REQUIRE(reinterpret_cast<std::uintptr_t>(res.data()) % 128 == 0);
   res.cancel();
-  ringmpsc::Ring<char, ringmpsc::AlignedAllocator<char, 4096>> page(Config{.ring_bits = 12});
-  auto pres = page.reserve(1);
+  ringmpsc::Ring<char, ringmpsc::default_wait, ringmpsc::AlignedAllocator<char, 4096>> page(Config{.ring_bits = 12});
+  auto pres = page.try_reserve(1);
   REQUIRE(reinterpret_cast<std::uintptr_t>(pres.data()) % 4096 == 0);
   pres.cancel();
-  ringmpsc::Channel<char, ringmpsc::AlignedAllocator<char>> ch(Config{.ring_bits = 6, .max_producers = 1});
+  ringmpsc::Channel<char, ringmpsc::default_wait, ringmpsc::AlignedAllocator<char>> ch(Config{.ring_bits = 6, .max_producers = 1});
   auto p = ch.register_producer().value();
-  auto cres = p.reserve(1);
+  auto cres = p.try_reserve(1);
   REQUIRE(reinterpret_cast<std::uintptr_t>(cres.data()) % 128 == 0);
 }
 
@@ -109,15 +109,15 @@ TEST_CASE("NumaAllocator places a ring on the requested node", "[allocator][numa
   const int nodes = ringmpsc::numa_node_count();
   REQUIRE(nodes >= 1);
   const int node = nodes - 1;
-  ringmpsc::Ring<std::uint64_t, ringmpsc::NumaAllocator<std::uint64_t>> r(
+  ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, ringmpsc::NumaAllocator<std::uint64_t>> r(
       Config{.ring_bits = 12}, ringmpsc::NumaAllocator<std::uint64_t>(node));
   REQUIRE(r.get_allocator().node() == node);
-  auto res = r.reserve(1);
+  auto res = r.try_reserve(1);
   const void* slots = res.data();
   REQUIRE(reinterpret_cast<std::uintptr_t>(slots) % 4096 == 0);  // whole pages
   res[0] = 42;
-  res.commit();
-  REQUIRE(r.consume_batch([](const std::uint64_t& v) { REQUIRE(v == 42); }) == 1);
+  REQUIRE(res.commit());
+  REQUIRE(r.try_consume([](const std::uint64_t& v) { REQUIRE(v == 42); }) == 1);
   if (nodes > 1) {
     // With several nodes the mapping carries the policy.
     REQUIRE(numa_maps_mentions(slots, "prefer:" + std::to_string(node)));
@@ -128,15 +128,15 @@ TEST_CASE("NumaAllocator places a ring on the requested node", "[allocator][numa
 }
 
 TEST_CASE("HugePageAllocator gives 2 MiB-aligned slots; the channel's rings use it", "[allocator]") {
-  ringmpsc::Ring<std::uint64_t, ringmpsc::HugePageAllocator<std::uint64_t>> r(Config{.ring_bits = 18});
-  auto res = r.reserve(4);
+  ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, ringmpsc::HugePageAllocator<std::uint64_t>> r(Config{.ring_bits = 18});
+  auto res = r.try_reserve(4);
   REQUIRE(res.size() == 4);
   REQUIRE(reinterpret_cast<std::uintptr_t>(res.data()) % (2u << 20) == 0);
   for (std::size_t i = 0; i < 4; ++i) res[i] = i;
-  res.commit();
-  REQUIRE(r.consume_batch([](const std::uint64_t&) {}) == 4);
-  ringmpsc::Channel<std::uint64_t, ringmpsc::HugePageAllocator<std::uint64_t>> ch(Config{.ring_bits = 10, .max_producers = 2});
+  REQUIRE(res.commit());
+  REQUIRE(r.try_consume([](const std::uint64_t&) {}) == 4);
+  ringmpsc::Channel<std::uint64_t, ringmpsc::default_wait, ringmpsc::HugePageAllocator<std::uint64_t>> ch(Config{.ring_bits = 10, .max_producers = 2});
   auto p = ch.register_producer().value();  // the ring object itself comes from whole pages too
   REQUIRE(p.try_push(7));
-  REQUIRE(ch.consume_all([](const std::uint64_t& v) { REQUIRE(v == 7); }) == 1);
+  REQUIRE(ch.try_consume([](const std::uint64_t& v) { REQUIRE(v == 7); }) == 1);
 }

@@ -1,6 +1,7 @@
 // Channel and StackChannel: registration, consumption across rings, close, metrics.
 #include <algorithm>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "catch.hpp"
@@ -38,7 +39,7 @@ TEMPLATE_TEST_CASE("producers get distinct ids and rings; the consumer sees all"
   REQUIRE(b.try_push(2));
   REQUIRE(a.try_push(3));
   std::vector<std::uint64_t> got;
-  REQUIRE(ch->consume_all([&](const std::uint64_t& v) { got.push_back(v); }) == 3);
+  REQUIRE(ch->try_consume([&](const std::uint64_t& v) { got.push_back(v); }) == 3);
   std::sort(got.begin(), got.end());
   REQUIRE(got == std::vector<std::uint64_t>{1, 2, 3});
 }
@@ -77,14 +78,15 @@ TEMPLATE_TEST_CASE("close: sends fail, published items are still delivered, wait
   REQUIRE(p.is_closed());
   REQUIRE_FALSE(p.try_push(3));
   REQUIRE(p.push(3) == Status::closed);
-  REQUIRE_FALSE(p.reserve(1));
+  REQUIRE_FALSE(p.try_reserve(1));
+  REQUIRE(p.reserve(1).status == Status::closed);
   REQUIRE(ch->wait_for(std::chrono::seconds(5)) == Status::ok);  // items remain
   std::uint64_t out[4] = {};
-  REQUIRE(ch->recv(out) == 2);
+  REQUIRE(ch->try_recv(out) == 2);
   REQUIRE(out[0] == 1);
   REQUIRE(out[1] == 2);
   REQUIRE(ch->wait_for(std::chrono::seconds(5)) == Status::closed);
-  const auto r = ch->recv_for(out, std::chrono::seconds(5));
+  const auto r = ch->try_recv_for(out, std::chrono::seconds(5));
   REQUIRE(r.status == Status::closed);
   REQUIRE(r.count == 0);
 }
@@ -99,14 +101,17 @@ TEMPLATE_TEST_CASE("consume variants across rings", "[channel][consumer]", HeapC
     REQUIRE(b.try_push(100 + i));
   }
   std::uint64_t sum = 0;
-  REQUIRE(ch->consume_all_up_to(3, [&](const std::uint64_t& v) { sum += v; }) == 3);
-  REQUIRE(ch->consume_all_up_to_owned(3, [&](std::uint64_t&& v) { sum += v; }) == 3);
+  REQUIRE(ch->try_consume([&](const std::uint64_t& v) { sum += v; }, 3) == 3);
+  REQUIRE(ch->try_consume([&](std::uint64_t& v) { sum += std::exchange(v, 0); }, 3) == 3);
   std::uint64_t out[2];
-  REQUIRE(ch->recv(out) == 2);
+  REQUIRE(ch->try_recv(out) == 2);
   sum += out[0] + out[1];
-  REQUIRE(ch->consume_all_owned([&](std::uint64_t&& v) { sum += v; }) == 2);
+  std::uint64_t one = 0;
+  REQUIRE(ch->try_pop(one));
+  sum += one;
+  REQUIRE(ch->try_consume([&](std::uint64_t v) { sum += v; }) == 1);
   REQUIRE(sum == (0 + 1 + 2 + 3 + 4) + (100 + 101 + 102 + 103 + 104));
-  REQUIRE(ch->consume_all([](const std::uint64_t&) {}) == 0);
+  REQUIRE(ch->try_consume([](const std::uint64_t&) {}) == 0);
 }
 
 TEMPLATE_TEST_CASE("per-producer FIFO across interleaved producers", "[channel][order]",
@@ -119,14 +124,14 @@ TEMPLATE_TEST_CASE("per-producer FIFO across interleaved producers", "[channel][
   for (std::uint64_t seq = 1; seq <= 200; ++seq) {
     for (auto& p : ps) {
       while (!p.try_push((std::uint64_t{p.id()} << 32) | seq)) {
-        received += ch->consume_all([&](const std::uint64_t& v) {
+        received += ch->try_consume([&](const std::uint64_t& v) {
           REQUIRE((v & 0xffffffff) == last[v >> 32] + 1);
           last[v >> 32] = v & 0xffffffff;
         });
       }
     }
   }
-  received += ch->consume_all([&](const std::uint64_t& v) {
+  received += ch->try_consume([&](const std::uint64_t& v) {
     REQUIRE((v & 0xffffffff) == last[v >> 32] + 1);
     last[v >> 32] = v & 0xffffffff;
   });
@@ -134,7 +139,7 @@ TEMPLATE_TEST_CASE("per-producer FIFO across interleaved producers", "[channel][
 }
 
 TEST_CASE("channel metrics sum the rings and cost nothing when off", "[channel][metrics]") {
-  ringmpsc::Channel<std::uint64_t> on(Config{.ring_bits = 4, .max_producers = 2, .enable_metrics = true});
+  ringmpsc::Channel<std::uint64_t> on(Config{.ring_bits = 4, .max_producers = 2, .metrics = ringmpsc::MetricsMode::on});
   ringmpsc::StackChannel<std::uint64_t, 16, 2> on_inline(ringmpsc::MetricsMode::on);
   ringmpsc::Channel<std::uint64_t> off(Config{.ring_bits = 4, .max_producers = 2});
   auto exercise = [](auto& ch) {
@@ -143,8 +148,8 @@ TEST_CASE("channel metrics sum the rings and cost nothing when off", "[channel][
     REQUIRE(a.try_push(1));
     REQUIRE(b.try_push(2));
     const std::uint64_t items[] = {3, 4, 5};
-    REQUIRE(b.send(items) == 3);
-    REQUIRE(ch.consume_all([](const std::uint64_t&) {}) == 5);
+    REQUIRE(b.try_send(items) == 3);
+    REQUIRE(ch.try_consume([](const std::uint64_t&) {}) == 5);
     return ch.metrics();
   };
   for (const ringmpsc::Metrics& m : {exercise(on), exercise(on_inline)}) {
@@ -159,11 +164,11 @@ TEST_CASE("channel metrics sum the rings and cost nothing when off", "[channel][
 TEST_CASE("producers of a channel use the zero-copy path", "[channel][reservation]") {
   ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 4, .max_producers = 1});
   auto p = ch.register_producer().value();
-  auto res = p.reserve(8);
+  auto res = p.try_reserve(8);
   REQUIRE(res.size() == 8);
   for (std::size_t i = 0; i < 8; ++i) res[i] = i * i;
-  res.commit();
+  REQUIRE(res.commit());
   std::uint64_t sum = 0;
-  REQUIRE(ch.consume_all([&](const std::uint64_t& v) { sum += v; }) == 8);
+  REQUIRE(ch.try_consume([&](const std::uint64_t& v) { sum += v; }) == 8);
   REQUIRE(sum == 140);
 }

@@ -9,7 +9,7 @@ using ringmpsc::Config;
 TEST_CASE("defaults and presets", "[config]") {
   STATIC_REQUIRE(Config{}.ring_bits == 16);
   STATIC_REQUIRE(Config{}.max_producers == 16);
-  STATIC_REQUIRE_FALSE(Config{}.enable_metrics);
+  STATIC_REQUIRE(Config{}.metrics == ringmpsc::MetricsMode::off);
   STATIC_REQUIRE(Config{}.capacity() == 65536);
   STATIC_REQUIRE(ringmpsc::low_latency_config.capacity() == 4096);
   STATIC_REQUIRE(ringmpsc::high_throughput_config.capacity() == 262144);

@@ -1,5 +1,5 @@
 // Producer lifecycle: RAII release, ring reuse after drain, churn, lazy allocation,
-// fairness of consume_all_up_to.
+// fairness of try_consume(h, max).
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -43,7 +43,7 @@ struct CountingAllocator {
 TEST_CASE("rings are allocated on first registration, not up front", "[lifecycle][memory]") {
   AllocStats stats;
   {
-    ringmpsc::Channel<std::uint64_t, CountingAllocator<std::uint64_t>> ch(
+    ringmpsc::Channel<std::uint64_t, ringmpsc::default_wait, CountingAllocator<std::uint64_t>> ch(
         Config{}, CountingAllocator<std::uint64_t>(&stats));
     REQUIRE(stats.bytes == 0);
     REQUIRE(ch.ring_count() == 0);
@@ -72,19 +72,19 @@ TEST_CASE("a dropped producer's ring is drained, then reused", "[lifecycle]") {
   REQUIRE_FALSE(early);
   REQUIRE(early.error() == Errc::rings_not_drained);
   std::vector<std::uint64_t> got;
-  ch.consume_all([&](const std::uint64_t& v) { got.push_back(v); });
+  ch.try_consume([&](const std::uint64_t& v) { got.push_back(v); });
   REQUIRE(got == std::vector<std::uint64_t>{1, 2});  // left-over items are delivered
   auto next = ch.register_producer().value();
   REQUIRE(next.id() == first_id);
   REQUIRE(ch.ring_count() == 1);
   REQUIRE(next.try_push(3));
   got.clear();
-  ch.consume_all([&](const std::uint64_t& v) { got.push_back(v); });
+  ch.try_consume([&](const std::uint64_t& v) { got.push_back(v); });
   REQUIRE(got == std::vector<std::uint64_t>{3});  // never mixed with the old producer's
 }
 
 TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[lifecycle][stress]") {
-  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, ringmpsc::wait::Yielding> ch(
+  ringmpsc::Channel<std::uint64_t, ringmpsc::wait::Yielding> ch(
       Config{.ring_bits = 4, .max_producers = 4});
   constexpr int kThreads = 4;
   constexpr int kCycles = 100'000 / kThreads;
@@ -111,7 +111,7 @@ TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[
   std::uint64_t received = 0;
   std::uint64_t sum = 0;
   while (finished < kThreads || received < 100'000) {
-    if (ch.consume_all([&](const std::uint64_t& v) { sum += v; ++received; }) == 0)
+    if (ch.try_consume([&](const std::uint64_t& v) { sum += v; ++received; }) == 0)
       std::this_thread::yield();
   }
   for (auto& th : threads) th.join();
@@ -122,7 +122,7 @@ TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[
   REQUIRE(ch.ring_count() <= 4);  // never more rings than live producers allowed
 }
 
-TEST_CASE("consume_all_up_to rotates its start ring (deterministic)", "[lifecycle][fairness]") {
+TEST_CASE("try_consume(h, max) rotates its start ring (deterministic)", "[lifecycle][fairness]") {
   ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 6, .max_producers = 8});
   std::vector<ringmpsc::Channel<std::uint64_t>::producer_type> ps;
   for (int i = 0; i < 8; ++i) ps.push_back(ch.register_producer().value());
@@ -131,14 +131,14 @@ TEST_CASE("consume_all_up_to rotates its start ring (deterministic)", "[lifecycl
     }
   std::vector<int> share(8, 0);
   for (int call = 0; call < 64; ++call)
-    ch.consume_all_up_to(4, [&](const std::uint64_t& v) { ++share[v]; });
+    ch.try_consume([&](const std::uint64_t& v) { ++share[v]; }, 4);
   for (int s : share) REQUIRE(s == 32);  // 64 calls x 4 items spread evenly over 8 rings
 }
 
 TEST_CASE("every one of 8 busy producers gets a share", "[lifecycle][fairness]") {
   // Producers block on a full ring instead of spinning, so 9 threads on a small machine do
   // not starve each other of CPU: what is measured is the consumer's rotation.
-  ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, ringmpsc::wait::Blocking> ch(
+  ringmpsc::Channel<std::uint64_t, ringmpsc::wait::Blocking> ch(
       Config{.ring_bits = 8, .max_producers = 8});
   std::atomic<bool> stop{false};
   std::atomic<int> ready{0};
@@ -155,7 +155,7 @@ TEST_CASE("every one of 8 busy producers gets a share", "[lifecycle][fairness]")
   std::vector<std::uint64_t> share(8, 0);
   std::uint64_t total = 0;
   while (total < 400'000) {
-    const auto n = ch.consume_all_up_to(64, [&](const std::uint64_t& v) { ++share[v]; });
+    const auto n = ch.try_consume([&](const std::uint64_t& v) { ++share[v]; }, 64);
     if (n == 0) std::this_thread::yield();
     total += n;
   }

@@ -13,12 +13,12 @@ TEMPLATE_TEST_CASE("tracked items are destroyed exactly once", "[lifetime]", RIN
   {
     TestType r;
     for (std::uint64_t i = 0; i < 10; ++i) REQUIRE(r.try_emplace(i));
-    REQUIRE(r.consume_up_to(3, [](const Tracked&) {}) == 3);
+    REQUIRE(r.try_consume([](const Tracked&) {}, 3) == 3);
     std::uint64_t sum = 0;
-    REQUIRE(r.consume_up_to_owned(2, [&](Tracked&& t) { Tracked moved(std::move(t)); sum += moved.value; }) == 2);
+    REQUIRE(r.try_consume([&](Tracked& t) { Tracked moved(std::move(t)); sum += moved.value; }, 2) == 2);
     REQUIRE(sum == 3 + 4);
     Tracked out[2];
-    REQUIRE(r.recv(out) == 2);
+    REQUIRE(r.try_recv(out) == 2);
     REQUIRE(out[1].value == 6);
     // 3 items (7, 8, 9) stay in the ring and must be destroyed with it.
   }
@@ -32,27 +32,27 @@ TEMPLATE_TEST_CASE("a reservation destroys what it constructed when dropped or p
   {
     TestType r;
     {
-      auto res = r.reserve(4);
+      auto res = r.try_reserve(4);
       REQUIRE(res.size() == 4);
       res.emplace_back(1u);
       res.emplace_back(2u);
       REQUIRE(Tracked::alive() == 2);
     }  // dropped: both destroyed, nothing published
     REQUIRE(Tracked::alive() == 0);
-    REQUIRE(r.empty());
-    auto res = r.reserve(4);
+    REQUIRE(r.was_empty());
+    auto res = r.try_reserve(4);
     res.emplace_back(1u);
     res.emplace_back(2u);
     res.emplace_back(3u);
     try {
-      res.commit(4);  // only 3 written
+      static_cast<void>(res.commit(4));  // only 3 written
       FAIL("commit beyond written() did not throw");
     } catch (const ringmpsc::Error& e) {
       REQUIRE(e.errc() == ringmpsc::Errc::commit_too_large);
     }
-    res.commit(2);  // the third is destroyed, two published
+    REQUIRE(res.commit(2));  // the third is destroyed, two published
     REQUIRE(Tracked::alive() == 2);
-    REQUIRE(r.size() == 2);
+    REQUIRE(r.was_size() == 2);
   }
   CHECK(Tracked::alive() == 0);
   CHECK(Tracked::double_destroy == 0);
@@ -69,15 +69,15 @@ TEST_CASE("move-only types go through the ring", "[lifetime]") {
   REQUIRE(keep != nullptr);
   REQUIRE(*keep == 99);
   std::vector<test::MoveOnly> got;
-  r.consume_batch_owned([&](test::MoveOnly&& v) { got.push_back(std::move(v)); });
+  r.try_consume([&](test::MoveOnly& v) { got.push_back(std::move(v)); });
   REQUIRE(got.size() == 8);
   REQUIRE(*got[0] == 41);
   // Reservation with emplace_back for a move-only type.
-  auto res = r.reserve(2);
+  auto res = r.try_reserve(2);
   res.emplace_back(std::make_unique<std::uint64_t>(5));
-  res.commit();
+  REQUIRE(res.commit());
   test::MoveOnly out[1];
-  REQUIRE(r.recv(out) == 1);
+  REQUIRE(r.try_recv(out) == 1);
   REQUIRE(*out[0] == 5);
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("std::string items survive the wrap and are freed (ASan checks)", "[li
     for (int i = 0; i < 3; ++i)
       REQUIRE(r.try_push(std::string(40, static_cast<char>('a' + i)) + std::to_string(round)));
     std::vector<std::string> got;
-    r.consume_batch([&](const std::string& s) { got.push_back(s); });
+    r.try_consume([&](const std::string& s) { got.push_back(s); });
     REQUIRE(got.size() == 3);
     REQUIRE(got[2] == std::string(40, 'c') + std::to_string(round));
   }
@@ -100,29 +100,29 @@ TEST_CASE("a throwing constructor publishes nothing", "[lifetime][exceptions]") 
     ringmpsc::Ring<test::Throwing> r(ringmpsc::Config{.ring_bits = 2});
     REQUIRE(r.try_emplace(1u));
     REQUIRE_THROWS_AS(r.try_emplace(2u, true), std::runtime_error);
-    REQUIRE(r.size() == 1);
-    // send: the copy of the second element throws; nothing of that call is published.
+    REQUIRE(r.was_size() == 1);
+    // try_send: the copy of the second element throws; nothing of that call is published.
     const test::Throwing items[] = {test::Throwing(3), test::Throwing(test::Throwing::kThrowOnCopy)};
-    REQUIRE_THROWS_AS(r.send(items), std::runtime_error);
-    REQUIRE(r.size() == 1);
+    REQUIRE_THROWS_AS(r.try_send(items), std::runtime_error);
+    REQUIRE(r.was_size() == 1);
     std::vector<std::uint64_t> got;
-    r.consume_batch([&](const test::Throwing& t) { got.push_back(t.value); });
+    r.try_consume([&](const test::Throwing& t) { got.push_back(t.value); });
     REQUIRE(got == std::vector<std::uint64_t>{1});
   }
   CHECK(test::Throwing::alive == 0);
 }
 
-TEST_CASE("send's throwing copy across the wrap destroys the first segment", "[lifetime][exceptions]") {
+TEST_CASE("try_send's throwing copy across the wrap destroys the first segment", "[lifetime][exceptions]") {
   test::Throwing::alive = 0;
   {
     ringmpsc::Ring<test::Throwing> r(ringmpsc::Config{.ring_bits = 2});
     REQUIRE(r.try_emplace(0u));
     REQUIRE(r.try_emplace(0u));
     REQUIRE(r.try_emplace(0u));
-    REQUIRE(r.consume_batch([](const test::Throwing&) {}) == 3);  // head = tail = 3
+    REQUIRE(r.try_consume([](const test::Throwing&) {}) == 3);  // head = tail = 3
     const test::Throwing items[] = {test::Throwing(1), test::Throwing(test::Throwing::kThrowOnCopy)};
-    REQUIRE_THROWS_AS(r.send(items), std::runtime_error);  // slot 3 ok, slot 0 throws
-    REQUIRE(r.empty());
+    REQUIRE_THROWS_AS(r.try_send(items), std::runtime_error);  // slot 3 ok, slot 0 throws
+    REQUIRE(r.was_empty());
   }
   CHECK(test::Throwing::alive == 0);
 }
@@ -133,18 +133,18 @@ TEMPLATE_TEST_CASE("a throwing handler leaves the ring consistent", "[lifetime][
   {
     TestType r;
     for (std::uint64_t i = 0; i < 14; ++i) REQUIRE(r.try_emplace(i));
-    REQUIRE(r.consume_up_to(12, [](const Tracked&) {}) == 12);
+    REQUIRE(r.try_consume([](const Tracked&) {}, 12) == 12);
     for (std::uint64_t i = 14; i < 20; ++i) REQUIRE(r.try_emplace(i));  // wraps: 14..19
     std::vector<std::uint64_t> seen;
     auto throw_at_17 = [&](const Tracked& t) {
       if (t.value == 17) throw std::runtime_error("handler failed");
       seen.push_back(t.value);
     };
-    REQUIRE_THROWS_AS(r.consume_batch(throw_at_17), std::runtime_error);
+    REQUIRE_THROWS_AS(r.try_consume(throw_at_17), std::runtime_error);
     REQUIRE(seen == std::vector<std::uint64_t>{12, 13, 14, 15, 16});
-    REQUIRE(r.size() == 3);  // 17, 18, 19 still there
+    REQUIRE(r.was_size() == 3);  // 17, 18, 19 still there
     std::vector<std::uint64_t> rest;
-    r.consume_batch([&](const Tracked& t) { rest.push_back(t.value); });
+    r.try_consume([&](const Tracked& t) { rest.push_back(t.value); });
     REQUIRE(rest == std::vector<std::uint64_t>{17, 18, 19});
   }
   CHECK(Tracked::alive() == 0);

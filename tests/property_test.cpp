@@ -42,19 +42,21 @@ TEST_CASE("Channel keeps per-producer FIFO and loses nothing (random operations)
         if (expect) model[id].push_back(v), ++next[id];
       } else {  // consume up to arg items
         const std::size_t max = arg % 8;
-        const std::size_t got = ch.consume_all_up_to(max, [&](const std::uint64_t& v) {
-          auto& q = model[v >> 32];
-          RC_ASSERT(!q.empty());
-          RC_ASSERT(q.front() == v);  // FIFO per producer, exact contents
-          q.pop_front();
-        });
+        const std::size_t got = ch.try_consume(
+            [&](const std::uint64_t& v) {
+              auto& q = model[v >> 32];
+              RC_ASSERT(!q.empty());
+              RC_ASSERT(q.front() == v);  // FIFO per producer, exact contents
+              q.pop_front();
+            },
+            max);
         std::size_t in_flight = 0;
         for (auto& [k, q] : model) in_flight += q.size();
         RC_ASSERT(got <= max);
         RC_ASSERT(got == max || in_flight == 0);  // short only when every ring is drained
       }
     }
-    ch.consume_all([&](const std::uint64_t& v) {
+    ch.try_consume([&](const std::uint64_t& v) {
       auto& q = model[v >> 32];
       RC_ASSERT(!q.empty() && q.front() == v);
       q.pop_front();

@@ -16,13 +16,13 @@ TEMPLATE_TEST_CASE("sequences wrap past 2^64 without losing or reordering items"
     // Mixed operations so every path (push, send, reserve) crosses the boundary.
     REQUIRE(r.try_push(next++));
     const std::uint64_t two[] = {next, next + 1};
-    REQUIRE(r.send(two) == 2);
+    REQUIRE(r.try_send(two) == 2);
     next += 2;
-    auto res = r.reserve(3);
+    auto res = r.try_reserve(3);
     for (std::size_t i = 0; i < res.size(); ++i) res[i] = next++;
-    res.commit();
-    r.consume_batch([&](const std::uint64_t& v) { REQUIRE(v == expect++); });
-    REQUIRE(r.empty());
+    REQUIRE(res.commit());
+    r.try_consume([&](const std::uint64_t& v) { REQUIRE(v == expect++); });
+    REQUIRE(r.was_empty());
   }
   REQUIRE(expect == next);
   REQUIRE(test::TestAccess::tail(r) < start);  // it did wrap
@@ -34,10 +34,10 @@ TEMPLATE_TEST_CASE("full and empty are exact across the 2^64 boundary", "[sequen
   TestType r;
   test::TestAccess::set_sequence(r, std::numeric_limits<std::uint64_t>::max() - 7);
   for (std::uint64_t i = 0; i < 16; ++i) REQUIRE(r.try_push(i));
-  REQUIRE(r.full());
-  REQUIRE(r.size() == 16);
+  REQUIRE(r.was_full());
+  REQUIRE(r.was_size() == 16);
   REQUIRE_FALSE(r.try_push(16));
-  REQUIRE(r.consume_up_to(9, [](const std::uint64_t&) {}) == 9);
-  REQUIRE(r.size() == 7);
+  REQUIRE(r.try_consume([](const std::uint64_t&) {}, 9) == 9);
+  REQUIRE(r.was_size() == 7);
   REQUIRE(r.readable().front() == 9);
 }

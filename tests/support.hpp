@@ -13,28 +13,41 @@ namespace ringmpsc::detail {
 /// Defined only here: lets tests start a ring at any sequence and read its indices.
 struct TestAccess {
   template <class T>
-  static void set_sequence(BasicRing<T>& r, std::uint64_t seq) {
+  static RingCore<T>& core(RingCore<T>& r) { return r; }
+  template <class T>
+  static const RingCore<T>& core(const RingCore<T>& r) { return r; }
+  template <class T, class W>
+  static RingCore<T>& core(BasicRing<T, W>& r) { return r.core_; }
+  template <class T, class W>
+  static const RingCore<T>& core(const BasicRing<T, W>& r) { return r.core_; }
+
+  template <class R>
+  static void set_sequence(R& ring, std::uint64_t seq) {
+    auto& r = core(ring);
     r.p_.tail.store(seq);
     r.p_.cached_head = seq;
     r.c_.head.store(seq);
     r.c_.cached_tail = seq;
   }
-  template <class T>
-  static std::uint64_t head(const BasicRing<T>& r) { return r.c_.head.load(); }
-  template <class T>
-  static std::uint64_t tail(const BasicRing<T>& r) { return r.p_.tail.load(); }
-  template <class T>
-  static std::uint64_t cached_head(const BasicRing<T>& r) { return r.p_.cached_head; }
-  template <class T>
-  static std::uint64_t cached_tail(const BasicRing<T>& r) { return r.c_.cached_tail; }
-  /// The ring of a channel's producer slot (nullptr before its first registration).
+  template <class R>
+  static std::uint64_t head(const R& r) { return core(r).c_.head.load(); }
+  template <class R>
+  static std::uint64_t tail(const R& r) { return core(r).p_.tail.load(); }
+  template <class R>
+  static std::uint64_t cached_head(const R& r) { return core(r).p_.cached_head; }
+  template <class R>
+  static std::uint64_t cached_tail(const R& r) { return core(r).c_.cached_tail; }
+  /// The ring core of a channel's producer slot (nullptr before its first registration).
   template <class T, class W>
-  static BasicRing<T>* ring_of(ChannelBase<T, W>& ch, std::uint32_t slot) {
-    return ch.slots_[slot].ring.load();
+  static RingCore<T>* ring_of(BasicChannel<T, W>& ch, std::uint32_t slot) {
+    return ch.core_.slot(slot).ring.load();
   }
   /// The slot that holds sequence `seq` (the consumer's view, without changing any state).
-  template <class T>
-  static const T& peek(const BasicRing<T>& r, std::uint64_t seq) { return r.c_.slots[seq & r.c_.mask]; }
+  template <class R>
+  static const auto& peek(const R& ring, std::uint64_t seq) {
+    const auto& r = core(ring);
+    return r.c_.slots[seq & r.c_.mask];
+  }
 };
 }  // namespace ringmpsc::detail
 

@@ -13,7 +13,7 @@ using ringmpsc::Status;
 namespace wait = ringmpsc::wait;
 
 template <class W>
-using Ch = ringmpsc::Channel<std::uint64_t, std::allocator<std::uint64_t>, W>;
+using Ch = ringmpsc::Channel<std::uint64_t, W>;
 
 TEST_CASE("Backoff spins up to 2^6, then yields, then completes", "[wait]") {
   ringmpsc::Backoff b;
@@ -44,7 +44,7 @@ TEMPLATE_TEST_CASE("every wait policy moves items with blocking push and recv", 
   std::uint64_t next = 0;
   std::uint64_t buf[5];
   while (next < n) {
-    const auto r = ch.recv_for(buf, 10s);
+    const auto r = ch.try_recv_for(buf, 10s);
     REQUIRE(r.status == Status::ok);
     for (std::size_t i = 0; i < r.count; ++i) REQUIRE(buf[i] == next++);
   }
@@ -58,31 +58,31 @@ TEMPLATE_TEST_CASE("timeouts report timed_out and keep the value", "[wait][timeo
   auto p = ch.register_producer().value();
   REQUIRE(ch.wait_for(20ms) == Status::timed_out);
   std::uint64_t out[1];
-  const auto r = ch.recv_for(out, 1ms);
+  const auto r = ch.try_recv_for(out, 1ms);
   REQUIRE(r.status == Status::timed_out);
   REQUIRE(r.count == 0);
   REQUIRE(p.push(1) == Status::ok);
   REQUIRE(p.push(2) == Status::ok);
-  REQUIRE(p.push_for(3, 20ms) == Status::timed_out);
+  REQUIRE(p.try_push_for(3, 20ms) == Status::timed_out);
   auto value = std::uint64_t{4};
-  REQUIRE(p.push_until(value, ringmpsc::Clock::now() + 1ms) == Status::timed_out);
-  const auto rr = p.reserve_for(1, 1ms);
+  REQUIRE(p.try_push_until(value, ringmpsc::Clock::now() + 1ms) == Status::timed_out);
+  const auto rr = p.try_reserve_for(1, 1ms);
   REQUIRE(rr.status == Status::timed_out);
   REQUIRE_FALSE(rr.reservation);
   const std::uint64_t items[] = {5, 6};
-  const auto sr = p.send_for(items, 1ms);
+  const auto sr = p.try_send_for(items, 1ms);
   REQUIRE(sr.status == Status::timed_out);
-  REQUIRE(sr.sent == 0);
+  REQUIRE(sr.count == 0);
   REQUIRE(ch.wait_for(0ms) == Status::ok);
-  REQUIRE(ch.consume_all([](const std::uint64_t&) {}) == 2);
-  REQUIRE(p.reserve_for(1, 1s).status == Status::ok);
+  REQUIRE(ch.try_consume([](const std::uint64_t&) {}) == 2);
+  REQUIRE(p.try_reserve_for(1, 1s).status == Status::ok);
 }
 
 TEST_CASE("a zero or negative timeout polls once; an enormous one never overflows", "[wait][timeout]") {
   Ch<wait::Phased> ch(Config{.ring_bits = 1, .max_producers = 1});
   auto p = ch.register_producer().value();
   REQUIRE(ch.wait_for(-5s) == Status::timed_out);
-  REQUIRE(p.push_for(1, std::chrono::hours::max()) == Status::ok);
+  REQUIRE(p.try_push_for(1, std::chrono::hours::max()) == Status::ok);
   REQUIRE(ch.wait_for(std::chrono::nanoseconds::max()) == Status::ok);
 }
 
@@ -111,7 +111,7 @@ TEMPLATE_TEST_CASE("close wakes a producer blocked on a full ring", "[wait][clos
   REQUIRE(status == static_cast<int>(Status::closed));
   // Everything published before the close is still delivered.
   std::uint64_t out[4];
-  REQUIRE(ch.recv(out) == 2);
+  REQUIRE(ch.try_recv(out) == 2);
   REQUIRE(ch.wait_for(1s) == Status::closed);
 }
 
@@ -119,19 +119,19 @@ TEST_CASE("a producer blocked on a full ring resumes when the consumer drains", 
   Ch<wait::Blocking> ch(Config{.ring_bits = 2, .max_producers = 1});
   auto p = ch.register_producer().value();
   for (std::uint64_t i = 0; i < 4; ++i) REQUIRE(p.try_push(i));
-  ringmpsc::SendResult result{Status::would_block, 0};
+  ringmpsc::BatchResult result{Status::timed_out, 0};
   std::thread producer([&] {
     const std::uint64_t items[] = {4, 5, 6, 7, 8, 9};
-    result = p.send_for(items, 30s);
+    result = p.try_send_for(items, 30s);
   });
   std::uint64_t next = 0;
   while (next < 10) {
     REQUIRE(ch.wait_for(30s) == Status::ok);
-    ch.consume_all([&](const std::uint64_t& v) { REQUIRE(v == next++); });
+    ch.try_consume([&](const std::uint64_t& v) { REQUIRE(v == next++); });
   }
   producer.join();
   REQUIRE(result.status == Status::ok);
-  REQUIRE(result.sent == 6);
+  REQUIRE(result.count == 6);
 }
 
 namespace {
@@ -165,7 +165,7 @@ std::uint64_t ping_pong(std::uint64_t round_trips) {
     auto back = pong.register_producer().value();
     std::uint64_t v[1];
     for (;;) {
-      const auto r = ping.recv_until(v, ringmpsc::Deadline::max());
+      const auto r = ping.recv(v);
       if (r.status != Status::ok) return;
       if (back.push(v[0] + 1) != Status::ok) return;
     }
@@ -175,7 +175,7 @@ std::uint64_t ping_pong(std::uint64_t round_trips) {
   std::uint64_t v[1];
   for (std::uint64_t i = 0; i < round_trips; ++i) {
     if (out.push(i) != Status::ok) break;
-    const auto r = pong.recv_until(v, ringmpsc::Deadline::max());
+    const auto r = pong.recv(v);
     if (r.status != Status::ok || v[0] != i + 1) break;
     ++completed;
     progress.store(completed, std::memory_order_relaxed);
@@ -205,11 +205,11 @@ TEST_CASE("soak: blocking ping-pong never loses a wake-up (Blocking: parks every
 }
 
 TEST_CASE("metrics count parks and wake-ups of blocking channels", "[wait][metrics]") {
-  Ch<wait::Blocking> ch(Config{.ring_bits = 2, .max_producers = 1, .enable_metrics = true});
-  ringmpsc::RecvResult got{Status::would_block, 0};
+  Ch<wait::Blocking> ch(Config{.ring_bits = 2, .max_producers = 1, .metrics = ringmpsc::MetricsMode::on});
+  ringmpsc::BatchResult got{Status::timed_out, 0};
   std::thread consumer([&] {
     std::uint64_t v[1];
-    got = ch.recv_for(v, 30s);
+    got = ch.try_recv_for(v, 30s);
   });
   const auto give_up = ringmpsc::Clock::now() + 30s;
   while (ch.metrics().waits == 0 && ringmpsc::Clock::now() < give_up)
@@ -247,9 +247,9 @@ TEST_CASE("disconnected: every producer gone and all drained ends a wait", "[wai
   REQUIRE(ch.is_disconnected());
   REQUIRE(ch.wait_for(1s) == Status::ok);  // items first
   std::uint64_t out[8];
-  REQUIRE(ch.recv(out) == 3);
+  REQUIRE(ch.try_recv(out) == 3);
   REQUIRE(ch.wait_for(1s) == Status::disconnected);
-  const auto r = ch.recv_for(out, 1s);
+  const auto r = ch.try_recv_for(out, 1s);
   REQUIRE(r.status == Status::disconnected);
   auto again = ch.register_producer().value();  // reconnects
   REQUIRE_FALSE(ch.is_disconnected());

@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
-#include "detail/channel_base.hpp"
+#include "basic_channel.hpp"
+#include "config.hpp"
+#include "error.hpp"
 #include "ring.hpp"
 
 namespace ringmpsc {
 
 /// Multi-producer single-consumer channel: each registered Producer writes its own
-/// Ring<T, Allocator>, and the one consumer polls them all (see ChannelBase for the
-/// consumer API). Rings are allocated on first registration and reused after a producer
+/// Ring<T, Wait, Allocator>, and the one consumer polls them all (the consumer API is
+/// BasicChannel's). Rings are allocated on first registration and reused after a producer
 /// is dropped and its ring drained, so memory is what the live producers need.
 ///
-/// `Wait` picks how blocking calls wait (wait.hpp); policies that park add one fence per
-/// publication. Destroy every Producer before the channel.
-template <class T, class Allocator = std::allocator<T>, WaitPolicy Wait = default_wait>
-class Channel : public ChannelBase<T, Wait> {
-  using Base = ChannelBase<T, Wait>;
-  using ring_type = Ring<T, Allocator>;
-  using ring_allocator = typename std::allocator_traits<Allocator>::template rebind_alloc<ring_type>;
+/// `Wait` picks how blocking calls wait (wait.hpp). Destroy every Producer before the
+/// channel.
+template <class T, WaitPolicy Wait = default_wait, class Allocator = std::allocator<T>>
+class Channel : public BasicChannel<T, Wait> {
+  using Base = BasicChannel<T, Wait>;
+  using ring_type = Ring<T, Wait, Allocator>;
+  using ring_allocator =
+      typename std::allocator_traits<Allocator>::template rebind_alloc<ring_type>;
   using ring_traits = std::allocator_traits<ring_allocator>;
 
  public:
@@ -29,31 +33,34 @@ class Channel : public ChannelBase<T, Wait> {
   explicit Channel(const Config& cfg = Config{}, const Allocator& alloc = Allocator{})
       : Base(cfg),
         alloc_(alloc),
-        slots_(std::make_unique<typename Base::Slot[]>(cfg.max_producers)) {
+        slots_(std::make_unique<typename Base::Slot[]>(cfg.max_producers)),
+        rings_(std::make_unique<ring_type*[]>(cfg.max_producers)) {
     this->attach_slots_(slots_.get());
   }
 
   ~Channel() {
     ring_allocator ra(alloc_);
     for (std::uint32_t i = 0; i < this->max_producers(); ++i) {
-      if (auto* r = static_cast<ring_type*>(slots_[i].ring.load(std::memory_order_acquire))) {
+      if (ring_type* r = rings_[i]) {
         ring_traits::destroy(ra, r);
         ring_traits::deallocate(ra, r, 1);
       }
     }
   }
 
-  /// A Producer bound to its own ring, or: Errc::too_many_producers (max_producers live),
-  /// Errc::channel_closed, Errc::rings_not_drained (every free ring still holds items of a
-  /// dropped producer). `.value()` turns an error into an Error exception.
+  /// A Producer bound to its own ring, or an error in the Result: Errc::too_many_producers
+  /// (max_producers live), Errc::channel_closed, Errc::rings_not_drained (every free ring
+  /// still holds items of a dropped producer). `.value()` turns an error into an Error
+  /// exception. Allocating a first ring may throw (std::bad_alloc, what the allocator
+  /// throws, Error(misaligned_allocation)); the channel is then unchanged.
   [[nodiscard]] Result<typename Base::producer_type> register_producer() {
-    return this->register_with_([this](std::uint32_t) -> BasicRing<T>* { return make_ring_(); });
+    return this->register_with_([this](std::uint32_t i) -> ring_type& { return make_ring_(i); });
   }
 
   [[nodiscard]] allocator_type get_allocator() const noexcept { return alloc_; }
 
  private:
-  ring_type* make_ring_() {
+  ring_type& make_ring_(std::uint32_t i) {
     ring_allocator ra(alloc_);
     ring_type* r = ring_traits::allocate(ra, 1);
     if (reinterpret_cast<std::uintptr_t>(r) % alignof(ring_type) != 0) {
@@ -66,11 +73,13 @@ class Channel : public ChannelBase<T, Wait> {
       ring_traits::deallocate(ra, r, 1);
       throw;
     }
-    return r;
+    rings_[i] = r;  // only the registration that won slot i gets here
+    return *r;
   }
 
   [[no_unique_address]] Allocator alloc_;
   std::unique_ptr<typename Base::Slot[]> slots_;
+  std::unique_ptr<ring_type*[]> rings_;
 };
 
 }  // namespace ringmpsc

@@ -9,6 +9,10 @@
 
 namespace ringmpsc {
 
+/// Whether a ring or channel counts its traffic (Metrics). Off costs one predictable
+/// branch per publication and per consume.
+enum class MetricsMode : bool { off = false, on = true };
+
 /// Sizing of a ring and a channel. An aggregate, so designated initialisers work:
 /// `Config{.ring_bits = 12, .max_producers = 4}`.
 ///
@@ -25,10 +29,12 @@ struct Config {
 
   std::uint32_t ring_bits = 16;      ///< log2 of each ring's slot count (default 64K)
   std::uint32_t max_producers = 16;  ///< live producers a channel accepts at once
-  bool enable_metrics = false;       ///< count messages, batches, spins, waits and wake-ups
+  MetricsMode metrics = MetricsMode::off;  ///< count messages, batches, waits and wake-ups
 
+  /// 2^ring_bits slots; 0 when ring_bits is out of range (the config is then invalid).
   [[nodiscard]] constexpr std::size_t capacity() const noexcept {
-    return std::size_t{1} << ring_bits;
+    return ring_bits >= min_ring_bits && ring_bits <= max_ring_bits ? std::size_t{1} << ring_bits
+                                                                    : 0;
   }
 
   /// nullptr when valid, else a message naming the field and its allowed range.

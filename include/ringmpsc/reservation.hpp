@@ -8,24 +8,27 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/ring_core.hpp"
 #include "error.hpp"
 
 namespace ringmpsc {
 
-template <class T>
-class BasicRing;
+template <class Derived, class T, class Wait>
+class ProducerApi;
 
-/// Contiguous free slots claimed by reserve(n): write them in place, then commit().
+/// Contiguous free slots claimed by try_reserve(n) (or reserve, try_reserve_for, ...):
+/// write them in place, then commit().
 ///
 /// A pointer, a length and the ring; no allocation. Move-only. Only the producer thread
-/// that reserved may use it, and at most one reservation per ring is open at a time.
+/// that reserved may use it, and at most one reservation per ring is open at a time. It
+/// may outlive the Producer that made it (not the ring or channel): the ring then stays
+/// out of reuse until the reservation is committed or cancelled, and what it commits is
+/// delivered as the dropped producer's.
 ///
 /// Trivially copyable T: the slots are plain memory; write through span()/operator[] and
 /// commit() publishes all size() slots. Other T: construct with emplace_back()/push_back();
-/// commit() publishes the written() elements. commit(k) publishes the first k, destroys any
-/// constructed beyond k, and throws Error(commit_too_large) without publishing when k is
-/// more than the reservation can publish. Destroyed uncommitted, it publishes nothing and
-/// destroys what it constructed.
+/// commit() publishes the written() elements. Destroyed uncommitted, it publishes nothing
+/// and destroys what it constructed.
 template <class T>
 class [[nodiscard]] Reservation {
  public:
@@ -38,14 +41,15 @@ class [[nodiscard]] Reservation {
       : data_(std::exchange(o.data_, nullptr)),
         size_(std::exchange(o.size_, 0)),
         written_(std::exchange(o.written_, 0)),
-        ring_(std::exchange(o.ring_, nullptr)) {}
+        core_(std::exchange(o.core_, nullptr)) {}
+  /// Cancels this reservation if it is open, then takes o's.
   Reservation& operator=(Reservation&& o) noexcept {
     if (this != &o) {
       cancel();
       data_ = std::exchange(o.data_, nullptr);
       size_ = std::exchange(o.size_, 0);
       written_ = std::exchange(o.written_, 0);
-      ring_ = std::exchange(o.ring_, nullptr);
+      core_ = std::exchange(o.core_, nullptr);
     }
     return *this;
   }
@@ -53,9 +57,10 @@ class [[nodiscard]] Reservation {
   Reservation& operator=(const Reservation&) = delete;
   ~Reservation() { cancel(); }
 
-  /// False when nothing was reserved (ring full or closed, or already committed).
-  explicit operator bool() const noexcept { return ring_ != nullptr; }
-  [[nodiscard]] bool empty() const noexcept { return ring_ == nullptr; }
+  /// False when nothing is reserved (the ring was full or closed, or this was committed or
+  /// cancelled).
+  explicit operator bool() const noexcept { return core_ != nullptr; }
+  [[nodiscard]] bool empty() const noexcept { return core_ == nullptr; }
   /// Slots reserved. May be fewer than requested: a reservation never wraps around the end
   /// of the ring, so near the end the caller gets the contiguous part and reserves again.
   [[nodiscard]] size_type size() const noexcept { return size_; }
@@ -72,6 +77,7 @@ class [[nodiscard]] Reservation {
   {
     return {data_, size_};
   }
+  /// Unchecked, like std::span (checked in debug builds).
   T& operator[](size_type i) noexcept
     requires writable_in_place
   {
@@ -79,13 +85,22 @@ class [[nodiscard]] Reservation {
     return data_[i];
   }
 
-  /// Constructs the next slot in place. Precondition: written() < size().
+  /// Constructs the next slot in place. False (nothing constructed, the arguments unused)
+  /// when every slot is written or nothing is reserved.
   template <class... Args>
-  T& emplace_back(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args&&...>) {
-    RINGMPSC_ASSERT(written_ < size_, "Reservation::emplace_back: reservation is full");
-    T* p = ::new (static_cast<void*>(data_ + written_)) T(std::forward<Args>(args)...);
+  [[nodiscard]] bool try_emplace_back(Args&&... args) noexcept(
+      std::is_nothrow_constructible_v<T, Args&&...>) {
+    if (written_ >= size_) return false;
+    ::new (static_cast<void*>(data_ + written_)) T(std::forward<Args>(args)...);
     ++written_;
-    return *p;
+    return true;
+  }
+  /// As try_emplace_back, returning the element; throws Error(reservation_full) when every
+  /// slot is written (nothing is constructed).
+  template <class... Args>
+  T& emplace_back(Args&&... args) {
+    if (!try_emplace_back(std::forward<Args>(args)...)) throw Error(Errc::reservation_full);
+    return data_[written_ - 1];
   }
   T& push_back(const T& v) { return emplace_back(v); }
   T& push_back(T&& v) { return emplace_back(std::move(v)); }
@@ -95,48 +110,48 @@ class [[nodiscard]] Reservation {
     return writable_in_place ? size_ : written_;
   }
 
-  /// Publishes committable() slots.
-  void commit() noexcept { commit_unchecked(committable()); }
+  /// Publishes committable() slots. True when they are in the ring (or there were none);
+  /// false when nothing was reserved, or the ring was closed first: then nothing is
+  /// published and what was constructed is destroyed. Either way the reservation is spent.
+  [[nodiscard]] bool commit() noexcept { return finish_(committable()); }
 
-  /// Publishes the first k slots; k > committable() throws and publishes nothing.
-  void commit(size_type k) {
-    if (ring_ == nullptr && k == 0) return;
+  /// Publishes the first k slots and destroys any constructed beyond them; as commit().
+  /// Throws Error(commit_too_large) when k > committable(), publishing nothing and leaving
+  /// the reservation open.
+  [[nodiscard]] bool commit(size_type k) {
     if (k > committable()) throw Error(Errc::commit_too_large);
-    commit_unchecked(k);
+    return finish_(k);
   }
 
   /// Publishes nothing, destroys what was constructed, gives the slots back.
-  void cancel() noexcept { finish_(0); }
+  void cancel() noexcept { static_cast<void>(finish_(0)); }
 
  private:
-  friend class BasicRing<T>;
-  Reservation(T* data, size_type n, BasicRing<T>* ring) noexcept
-      : data_(data), size_(n), ring_(ring) {}
+  template <class, class, class>
+  friend class ProducerApi;
 
-  void commit_unchecked(size_type k) noexcept { finish_(k); }
+  Reservation(detail::RingCore<T>& core, typename detail::RingCore<T>::Claim c) noexcept
+      : data_(c.data), size_(c.size), core_(c.size != 0 ? &core : nullptr) {}
 
-  // Publishes the first k slots (destroying any constructed beyond them) and leaves the
-  // reservation empty: a spent reservation holds no slots.
-  void finish_(size_type k) noexcept {
-    if (ring_ == nullptr) return;
-    destroy_from(k);
-    BasicRing<T>* ring = std::exchange(ring_, nullptr);
+  // Ends the reservation publishing the first k slots (a spent reservation holds nothing).
+  bool finish_(size_type k) noexcept {
+    if (core_ == nullptr) return false;
+    detail::RingCore<T>* core = std::exchange(core_, nullptr);
+    const bool published = core->end_claim(k, [this](size_type from) noexcept {
+      if constexpr (!std::is_trivially_destructible_v<T>) {
+        for (size_type i = from; i < written_; ++i) std::destroy_at(data_ + i);
+      }
+    });
     data_ = nullptr;
     size_ = 0;
     written_ = 0;
-    ring->close_reservation_(k);
-  }
-  void destroy_from(size_type k) noexcept {
-    if constexpr (!std::is_trivially_destructible_v<T>) {
-      for (size_type i = k; i < written_; ++i) std::destroy_at(data_ + i);
-    }
-    written_ = k < written_ ? k : written_;
+    return published;
   }
 
   T* data_ = nullptr;
   size_type size_ = 0;
   size_type written_ = 0;
-  BasicRing<T>* ring_ = nullptr;
+  detail::RingCore<T>* core_ = nullptr;
 };
 
 }  // namespace ringmpsc

@@ -4,17 +4,18 @@
 #include <cstdint>
 #include <memory>
 
+#include "basic_ring.hpp"
 #include "config.hpp"
-#include "detail/ring_core.hpp"
+#include "error.hpp"
 
 namespace ringmpsc {
 
 /// A bounded single-producer single-consumer ring whose 2^ring_bits slots come from
 /// `Allocator` (through std::allocator_traits; stateful allocators are kept, and stored
-/// without cost when empty). The API is BasicRing<T>'s. Neither copyable nor movable:
+/// without cost when empty). The API is BasicRing's. Neither copyable nor movable:
 /// producer and consumer hold on to its address.
-template <class T, class Allocator = std::allocator<T>>
-class Ring : public BasicRing<T> {
+template <class T, WaitPolicy Wait = default_wait, class Allocator = std::allocator<T>>
+class Ring : public BasicRing<T, Wait> {
   using traits = std::allocator_traits<Allocator>;
   static_assert(std::is_same_v<typename traits::value_type, T>,
                 "ringmpsc::Ring: Allocator::value_type must be T");
@@ -37,7 +38,7 @@ class Ring : public BasicRing<T> {
 
  private:
   Ring(T* slots, const Config& cfg, const Allocator& alloc)
-      : BasicRing<T>(slots, cfg.capacity(), cfg.enable_metrics), alloc_(alloc), slots_(slots) {}
+      : BasicRing<T, Wait>(slots, cfg.capacity(), cfg.metrics), alloc_(alloc), slots_(slots) {}
 
   static T* allocate_(const Config& cfg, const Allocator& alloc) {
     cfg.validate();

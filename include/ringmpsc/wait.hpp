@@ -6,10 +6,8 @@
 #include <cstdint>
 #include <thread>
 
-#include "detail/event_count.hpp"
-#include "detail/futex.hpp"
+#include "detail/clock.hpp"
 #include "detail/platform.hpp"
-#include "error.hpp"
 
 namespace ringmpsc {
 
@@ -46,10 +44,10 @@ class Backoff {
   unsigned step_ = 0;
 };
 
-/// Wait policies: how a blocking call waits, chosen per channel as a template argument.
-/// A policy with `parks = true` makes the channel's producers and consumer notify each
-/// other after publishing (one seq_cst fence per publication, F1); the others add nothing
-/// to the publishing path, so a spin-only channel pays nothing for blocking support.
+/// Wait policies: how a blocking call waits, chosen per ring or channel as a template
+/// argument. A policy with `parks = true` makes producers and consumer notify each other
+/// after publishing (F1: a compiler barrier where membarrier is available, else a seq_cst
+/// fence, then a load of the waiter count); the others add nothing to the publishing path.
 ///
 /// Each policy has a `State` whose step() waits a little and returns true when the
 /// caller should park on the channel's event count (only policies that park).
@@ -118,7 +116,7 @@ struct Phased {
 
 }  // namespace wait
 
-/// The policy Channel and StackChannel use unless told otherwise.
+/// The policy rings and channels use unless told otherwise.
 using default_wait = wait::Phased;
 
 template <class P>
@@ -127,31 +125,4 @@ concept WaitPolicy = requires(typename P::State s) {
   { s.step() } -> std::same_as<bool>;
 };
 
-namespace detail {
-
-/// The one wait loop of the library: returns ok once ready() holds, timed_out once the
-/// deadline has passed. The caller tells "ready because closed" apart itself.
-template <WaitPolicy Policy, class Ready>
-Status wait_until(EventCount* ev, Ready&& ready, Deadline deadline) {
-  typename Policy::State state;
-  for (;;) {
-    if (ready()) return Status::ok;
-    if (Clock::now() >= deadline) return Status::timed_out;
-    if (state.step()) {
-      if constexpr (Policy::parks) ev->park(ready, deadline);
-    }
-  }
-}
-
-/// now + timeout, saturating at no_deadline (so duration::max() means "forever").
-template <class Rep, class Period>
-Deadline deadline_after(std::chrono::duration<Rep, Period> timeout) noexcept {
-  const auto now = Clock::now();
-  if (timeout <= timeout.zero()) return now;
-  using Nanos = std::chrono::duration<double, std::nano>;
-  if (Nanos(timeout) >= Nanos(no_deadline - now)) return no_deadline;
-  return now + std::chrono::ceil<Clock::duration>(timeout);
-}
-
-}  // namespace detail
 }  // namespace ringmpsc

@@ -3,6 +3,6 @@
 #include <string>
 int main() {
   ringmpsc::Ring<std::string> r;
-  auto res = r.reserve(1);
+  auto res = r.try_reserve(1);
   return static_cast<int>(res.span().size());
 }

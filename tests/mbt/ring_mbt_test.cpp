@@ -45,18 +45,17 @@ std::size_t replay(const fs::path& file) {
     if (action == "TryPush") {
       if (ring.try_push(next_value)) ++next_value;
     } else if (action == "Reserve") {
-      res = ring.reserve(arg);
+      res = ring.try_reserve(arg);
     } else if (action == "WriteReserved") {
       for (std::size_t k = 0; k < res.size(); ++k) res[k] = next_value + k;
     } else if (action == "Commit") {
-      res.commit(arg);
-      next_value += arg;
+      if (res.commit(arg)) next_value += arg;
     } else if (action == "Send") {
       std::vector<std::uint64_t> items(arg);
       for (std::size_t k = 0; k < arg; ++k) items[k] = next_value + k;
-      next_value += ring.send(items);
+      next_value += ring.try_send(items);
     } else if (action == "ConsumeUpTo") {
-      ring.consume_up_to(arg, [&](const std::uint64_t& v) { consumed.push_back(v); });
+      ring.try_consume([&](const std::uint64_t& v) { consumed.push_back(v); }, arg);
     } else if (action == "TryPop") {
       std::uint64_t v = 0;
       if (ring.try_pop(v)) consumed.push_back(v);

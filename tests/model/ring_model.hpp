@@ -46,36 +46,38 @@ inline std::optional<std::string> run_ring_ops(ringmpsc::BasicRing<std::uint64_t
         if (expect) model.push_back(next++), ++tail;
         break;
       }
-      case 1: {  // reserve(n), write, commit(k)
+      case 1: {  // try_reserve(n), write, commit(k)
         const std::size_t n = 1 + arg % cap;
-        auto r = ring.reserve(n);
+        auto r = ring.try_reserve(n);
         const std::size_t expect =
             closed ? 0 : std::min({n, cap - model.size(), cap - static_cast<std::size_t>(tail % cap)});
-        if (r.size() != expect) return fail(i, "reserve size " + std::to_string(r.size()) + ", expected " + std::to_string(expect));
+        if (r.size() != expect) return fail(i, "try_reserve size " + std::to_string(r.size()) + ", expected " + std::to_string(expect));
         for (std::size_t k = 0; k < r.size(); ++k) r[k] = next + k;
         const std::size_t commit = r.size() == 0 ? 0 : (arg / 7) % (r.size() + 1);
-        if (r.size() != 0) r.commit(commit);
+        if (r.size() != 0 && !r.commit(commit)) return fail(i, "commit refused on an open ring");
         for (std::size_t k = 0; k < commit; ++k) model.push_back(next++), ++tail;
         break;
       }
-      case 2: {  // send(n)
+      case 2: {  // try_send(n)
         const std::size_t n = 1 + arg % (cap + 2);
         std::vector<std::uint64_t> items(n);
         for (std::size_t k = 0; k < n; ++k) items[k] = next + k;
         const std::size_t expect = closed ? 0 : std::min(n, cap - model.size());
-        if (ring.send(items) != expect) return fail(i, "send count differs");
+        if (ring.try_send(items) != expect) return fail(i, "try_send count differs");
         for (std::size_t k = 0; k < expect; ++k) model.push_back(next++), ++tail;
         break;
       }
-      case 3: {  // consume_up_to(max)
+      case 3: {  // try_consume(h, max)
         const std::size_t max = 1 + arg % (cap + 2);
         const std::size_t before = model.size();
         std::optional<std::string> err;
-        const std::size_t got = ring.consume_up_to(max, [&](const std::uint64_t& v) {
-          if (!err) err = take(i, v);
-        });
+        const std::size_t got = ring.try_consume(
+            [&](const std::uint64_t& v) {
+              if (!err) err = take(i, v);
+            },
+            max);
         if (err) return err;
-        if (got != std::min(max, before)) return fail(i, "consume_up_to took " + std::to_string(got));
+        if (got != std::min(max, before)) return fail(i, "try_consume took " + std::to_string(got));
         break;
       }
       case 4: {  // try_pop
@@ -101,13 +103,13 @@ inline std::optional<std::string> run_ring_ops(ringmpsc::BasicRing<std::uint64_t
         for (std::size_t j = 0; j < k; ++j) model.pop_front();
         break;
       }
-      case 6: {  // consume_batch (drain)
+      case 6: {  // try_consume (drain)
         std::optional<std::string> err;
-        ring.consume_batch([&](const std::uint64_t& v) {
+        ring.try_consume([&](const std::uint64_t& v) {
           if (!err) err = take(i, v);
         });
         if (err) return err;
-        if (!model.empty()) return fail(i, "consume_batch left items");
+        if (!model.empty()) return fail(i, "try_consume left items");
         break;
       }
       case 7:  // close (rarely: only when the argument says so)
@@ -117,8 +119,8 @@ inline std::optional<std::string> run_ring_ops(ringmpsc::BasicRing<std::uint64_t
         }
         break;
     }
-    if (ring.size() != model.size()) return fail(i, "size " + std::to_string(ring.size()) + ", model " + std::to_string(model.size()));
-    if (ring.empty() != model.empty() || ring.full() != (model.size() == cap)) return fail(i, "empty/full differ");
+    if (ring.was_size() != model.size()) return fail(i, "was_size " + std::to_string(ring.was_size()) + ", model " + std::to_string(model.size()));
+    if (ring.was_empty() != model.empty() || ring.was_full() != (model.size() == cap)) return fail(i, "was_empty/was_full differ");
     if (ring.is_closed() != closed) return fail(i, "closed differs");
   }
   return std::nullopt;

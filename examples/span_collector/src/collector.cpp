@@ -11,7 +11,7 @@
 namespace span_collector {
 
 namespace {
-using SpanChannel = ringmpsc::Channel<Span, std::allocator<Span>, ringmpsc::wait::Blocking>;
+using SpanChannel = ringmpsc::Channel<Span, ringmpsc::wait::Blocking>;
 
 std::size_t env_positive(const char* name, std::size_t fallback) {
   const char* v = std::getenv(name);
@@ -172,7 +172,7 @@ SubmitStatus Collector::submit_impl(Span&& span, std::chrono::milliseconds* time
 
   slot.submitted.add(1);
   const bool ok = timeout == nullptr ? producer->try_push(std::move(span))
-                                     : producer->push_for(std::move(span), *timeout) == ringmpsc::Status::ok;
+                                     : producer->try_push_for(std::move(span), *timeout) == ringmpsc::Status::ok;
   if (ok) {
     slot.accepted.add(1);
     return SubmitStatus::accepted;
@@ -200,7 +200,7 @@ void Collector::consume_loop() {
   batch.reserve(config_.max_export_batch_size);
   auto next_flush = Clock::now() + config_.schedule_delay;
   std::uint64_t marker = 0;
-  auto take = [&](Span&& span) {
+  auto take = [&](Span& span) {
     if (!span.trace_id.valid()) {  // a force_flush marker from the control producer
       marker = std::max(marker, span.span_id);
       return;
@@ -215,9 +215,9 @@ void Collector::consume_loop() {
     // Closed is read before draining: close() follows every publication (shutdown waits
     // for submits to leave), so the drain below then sees every span.
     const bool closed = s.channel.is_closed();
-    const std::size_t n = s.channel.consume_all_owned(take);
+    const std::size_t n = s.channel.try_consume(take);
     if (marker != 0) {
-      s.channel.consume_all_owned(take);  // everything published before the marker
+      s.channel.try_consume(take);  // everything published before the marker
       flush_batch(batch);
       {
         std::unique_lock<std::mutex> lock(s.queue_mutex);
@@ -235,7 +235,7 @@ void Collector::consume_loop() {
       next_flush = Clock::now() + config_.schedule_delay;
     }
     if (closed) {
-      s.channel.consume_all_owned(take);
+      s.channel.try_consume(take);
       flush_batch(batch);
       break;
     }
@@ -299,7 +299,7 @@ bool Collector::force_flush(std::chrono::milliseconds timeout) {
   marker.span_id = token;
   {
     std::lock_guard<std::mutex> lock(s.control_mutex);
-    if (s.control.push_until(std::move(marker), deadline) != ringmpsc::Status::ok) return false;
+    if (s.control.try_push_until(std::move(marker), deadline) != ringmpsc::Status::ok) return false;
   }
   s.wake_consumer();
   std::unique_lock<std::mutex> lock(s.flush_mutex);

@@ -12,15 +12,6 @@
 #include <unistd.h>
 #endif
 
-// ThreadSanitizer cannot see through membarrier(); such builds use plain fences.
-#if defined(__SANITIZE_THREAD__)
-#define RINGMPSC_TSAN_BUILD 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define RINGMPSC_TSAN_BUILD 1
-#endif
-#endif
-
 namespace ringmpsc::detail {
 
 /// Asymmetric fences for the wake-up protocol (docs/memory-ordering.md, "F1/F2").
@@ -34,6 +25,11 @@ namespace ringmpsc::detail {
 class AsymmetricFence {
  public:
   [[nodiscard]] static bool uses_membarrier() noexcept { return state().membarrier; }
+
+  /// Registers with membarrier now (one system call per process, which takes milliseconds
+  /// and stalls every thread of the process), so the first publication does not pay it.
+  /// Every ring calls it when constructed.
+  static void prepare() noexcept { static_cast<void>(state()); }
 
   /// The notifier's side (F1): after the release store, before loading the waiter count.
   static void light() noexcept {

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstdint>
 
-#include "../metrics.hpp"
 #include "asymmetric_fence.hpp"
 #include "futex.hpp"
 #include "platform.hpp"

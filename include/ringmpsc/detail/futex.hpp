@@ -16,11 +16,9 @@
 #include <ctime>
 #endif
 
-namespace ringmpsc::detail {
+#include "clock.hpp"
 
-using Clock = std::chrono::steady_clock;
-using Deadline = Clock::time_point;
-inline constexpr Deadline no_deadline = Deadline::max();
+namespace ringmpsc::detail {
 
 /// Sleeps while `word == expected`, until woken, until `deadline`, or spuriously.
 /// The caller re-checks its condition and the deadline after every return.

@@ -28,6 +28,15 @@
 #define RINGMPSC_UNLIKELY(x) (x)
 #endif
 
+// ThreadSanitizer cannot see through membarrier(); such builds use plain fences.
+#if defined(__SANITIZE_THREAD__)
+#define RINGMPSC_TSAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RINGMPSC_TSAN_BUILD 1
+#endif
+#endif
+
 namespace ringmpsc::detail {
 
 // One fixed figure rather than std::hardware_destructive_interference_size: GCC warns

@@ -12,258 +12,56 @@
 #include <type_traits>
 #include <utility>
 
-#include "../error.hpp"
-#include "../metrics.hpp"
-#include "../reservation.hpp"
+#include "asymmetric_fence.hpp"
+#include "contract.hpp"
+#include "counter.hpp"
 #include "event_count.hpp"
 #include "platform.hpp"
 
-namespace ringmpsc {
+namespace ringmpsc::detail {
 
-template <class T, class Wait>
-class Producer;
-template <class T, class Wait>
-class ChannelBase;
-
-namespace detail {
 struct TestAccess;  // defined only by the test suite (starts a ring at a chosen sequence)
 
-#if RINGMPSC_DEBUG
-/// Debug-only: reports two threads inside one side of a ring at the same time.
-class RoleGuard {
- public:
-  RoleGuard(std::atomic<bool>& busy, const char* message) noexcept
-      : busy_(busy), entered_(!busy.exchange(true, std::memory_order_acquire)) {
-    if (!entered_) contract_violation(message);
-  }
-  ~RoleGuard() {
-    if (entered_) busy_.store(false, std::memory_order_release);
-  }
-  RoleGuard(const RoleGuard&) = delete;
-  RoleGuard& operator=(const RoleGuard&) = delete;
-
- private:
-  std::atomic<bool>& busy_;
-  bool entered_;
-};
-#define RINGMPSC_ROLE_GUARD(flag, message) \
-  const ::ringmpsc::detail::RoleGuard ringmpsc_role_guard_{flag, message}
-#else
-#define RINGMPSC_ROLE_GUARD(flag, message) static_cast<void>(0)
-#endif
-}  // namespace detail
-
-/// The capacity-free core of Ring<T, Allocator> and StackRing<T, N>: a bounded
-/// single-producer single-consumer ring over slots it does not own. A routine that takes
-/// `BasicRing<T>&` works with either ring type.
+/// The ring protocol: a bounded single-producer single-consumer ring over slots it does not
+/// own. Every head and tail atomic of the library is read and written here, and only here;
+/// the public types (BasicRing, Producer, BasicChannel, Reservation) call these operations.
 ///
-/// Threads: producer-side members (reserve, try_push, try_emplace, send) from one producer
-/// thread at a time; consumer-side members (readable, advance, consume_*, recv) from one
-/// consumer thread at a time; size/empty/full/capacity/close/is_closed/metrics from any.
+/// Threads: producer-side members from one producer thread at a time, consumer-side
+/// members from one consumer thread at a time, the rest from any thread.
 ///
 /// Sequences are unbounded u64 counters (slot = sequence & mask): at 10^10 messages per
 /// second they wrap after 58 years, so head and tail never alias (no ABA).
+///
+/// Labels (docs/memory-ordering.md): R1/A1 tail, R2/A2 head, R9/A9 the in-flight marker,
+/// F3/F4 the close fences, R10/A10 the seal.
 template <class T>
-class BasicRing {
+class RingCore {
   static_assert(!std::is_reference_v<T> && !std::is_const_v<T> && std::is_object_v<T>,
                 "ringmpsc: T must be a non-const object type");
   static_assert(std::is_nothrow_destructible_v<T>,
                 "ringmpsc: T must be nothrow destructible (std::is_nothrow_destructible_v<T>)");
 
  public:
-  using value_type = T;
   using size_type = std::size_t;
-  using reservation_type = Reservation<T>;
 
-  BasicRing(const BasicRing&) = delete;
-  BasicRing& operator=(const BasicRing&) = delete;
+  /// Contiguous free slots handed to a reservation.
+  struct Claim {
+    T* data = nullptr;
+    size_type size = 0;
+  };
 
-  // ------------------------------------------------------------------ producer side ---
-
-  /// Claims up to n contiguous free slots. Returns an empty reservation when the ring is
-  /// full or closed (or n == 0); fewer than n slots at the end of the ring (loop to get the
-  /// rest). Throws Error(reservation_too_large) if n > capacity(), and
-  /// Error(reservation_pending) if this ring already has an open reservation.
-  [[nodiscard]] Reservation<T> reserve(size_type n) {
-    if (n > capacity()) throw Error(Errc::reservation_too_large);
-    if (p_.reserving.load(std::memory_order_relaxed)) throw Error(Errc::reservation_pending);
-    RINGMPSC_ROLE_GUARD(p_.busy, "two threads used one producer at once");
-    if (n == 0 || is_closed_relaxed_()) return {};
-    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);  // own variable
-    const size_type free = free_slots_(tail, n);
-    if (free == 0) return {};
-    const size_type idx = static_cast<size_type>(tail & p_.mask);
-    const size_type len = std::min({n, free, static_cast<size_type>(p_.mask + 1 - idx)});
-    p_.reserving.store(true, std::memory_order_relaxed);
-    return Reservation<T>(p_.slots + idx, len, this);
-  }
-
-  /// Constructs one element in place. False if full or closed (nothing is constructed).
-  /// If T's constructor throws, nothing is published.
-  template <class... Args>
-  [[nodiscard]] bool try_emplace(Args&&... args) noexcept(
-      std::is_nothrow_constructible_v<T, Args&&...>) {
-    RINGMPSC_ROLE_GUARD(p_.busy, "two threads used one producer at once");
-    if (!may_write_()) return false;
-    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
-    if (free_slots_(tail, 1) == 0) return false;
-    ::new (static_cast<void*>(p_.slots + (tail & p_.mask))) T(std::forward<Args>(args)...);
-    publish_(tail, 1);
-    return true;
-  }
-
-  /// Copies v in. False if full or closed.
-  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
-    requires std::is_copy_constructible_v<T>
-  {
-    return try_emplace(v);
-  }
-  /// Moves v in; v is left untouched when this returns false.
-  [[nodiscard]] bool try_push(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>) {
-    return try_emplace(std::move(v));
-  }
-
-  /// Copies as many of `items` as fit, in order, with one publication; returns how many.
-  /// Trivially copyable T is copied with memcpy. If a copy constructor throws, nothing of
-  /// this call is published.
-  [[nodiscard]] size_type send(std::span<const T> items) noexcept(
-      std::is_nothrow_copy_constructible_v<T>)
-    requires std::is_copy_constructible_v<T>
-  {
-    RINGMPSC_ROLE_GUARD(p_.busy, "two threads used one producer at once");
-    if (items.empty() || !may_write_()) return 0;
-    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
-    const size_type n = std::min(items.size(), free_slots_(tail, items.size()));
-    if (n == 0) return 0;
-    const size_type idx = static_cast<size_type>(tail & p_.mask);
-    const size_type first = std::min(n, static_cast<size_type>(p_.mask + 1 - idx));
-    if constexpr (std::is_trivially_copyable_v<T>) {
-      std::memcpy(static_cast<void*>(p_.slots + idx), items.data(), first * sizeof(T));
-      std::memcpy(static_cast<void*>(p_.slots), items.data() + first, (n - first) * sizeof(T));
-    } else {
-      std::uninitialized_copy_n(items.data(), first, p_.slots + idx);
-      try {
-        std::uninitialized_copy_n(items.data() + first, n - first, p_.slots);
-      } catch (...) {
-        std::destroy_n(p_.slots + idx, first);
-        throw;
-      }
-    }
-    publish_(tail, n);
-    return n;
-  }
-
-  // ------------------------------------------------------------------ consumer side ---
-
-  /// The published items from head up to the end of the ring, oldest first. Reads the
-  /// producer's tail (acquire) only when the cached copy shows nothing.
-  [[nodiscard]] std::span<const T> readable() noexcept {
-    RINGMPSC_ROLE_GUARD(c_.busy, "two threads used one consumer at once");
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);  // own variable
-    std::uint64_t avail = c_.cached_tail - head;
-    if (avail == 0) avail = refresh_tail_() - head;
-    const size_type idx = static_cast<size_type>(head & c_.mask);
-    const size_type len = static_cast<size_type>(
-        std::min<std::uint64_t>(avail, c_.mask + 1 - idx));
-    return {c_.slots + idx, len};
-  }
-
-  /// Moves the oldest item into out. False when empty. Reads the producer's tail (acquire)
-  /// only when the cached copy shows nothing.
-  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>)
-    requires std::is_move_assignable_v<T>
-  {
-    RINGMPSC_ROLE_GUARD(c_.busy, "two threads used one consumer at once");
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
-    if (c_.cached_tail == head && refresh_tail_() == head) return false;
-    out = std::move(c_.slots[head & c_.mask]);
-    release_(head, 1);
-    return true;
-  }
-
-  /// Consumes (destroys) the n oldest items. n may not exceed what the last readable()
-  /// (or consume call) saw: throws Error(advance_too_large) and consumes nothing.
-  void advance(size_type n) {
-    RINGMPSC_ROLE_GUARD(c_.busy, "two threads used one consumer at once");
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
-    if (n > c_.cached_tail - head) throw Error(Errc::advance_too_large);
-    release_(head, n);
-  }
-
-  /// Calls h(const T&) for every published item, oldest first; at most one acquire load
-  /// of the tail and one head update for the whole batch. Returns the count. If h throws, the
-  /// items before the throwing one are consumed and the rest stay in the ring.
-  template <class H>
-  size_type consume_batch(H&& h) {
-    return consume_up_to(max_batch_, std::forward<H>(h));
-  }
-  /// As consume_batch, at most max items.
-  template <class H>
-  size_type consume_up_to(size_type max, H&& h) {
-    return drain_<false>(max, h);
-  }
-  /// As consume_batch, handing h(T&&) so items can be moved out.
-  template <class H>
-  size_type consume_batch_owned(H&& h) {
-    return consume_up_to_owned(max_batch_, std::forward<H>(h));
-  }
-  template <class H>
-  size_type consume_up_to_owned(size_type max, H&& h) {
-    return drain_<true>(max, h);
-  }
-
-  /// Moves up to out.size() items into out; returns the count.
-  [[nodiscard]] size_type recv(std::span<T> out)
-    requires std::is_move_assignable_v<T>
-  {
-    T* dst = out.data();
-    auto move_out = [&dst](T&& v) { *dst++ = std::move(v); };
-    return drain_<true>(out.size(), move_out);
-  }
-
-  // ---------------------------------------------------------------------- any thread ---
-
-  /// Items in the ring. Exact when neither side is active; otherwise a snapshot in
-  /// [0, capacity()].
-  [[nodiscard]] size_type size() const noexcept {
-    const std::uint64_t head = c_.head.load(std::memory_order_acquire);
-    const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);
-    return static_cast<size_type>(std::min<std::uint64_t>(tail - head, p_.mask + 1));
-  }
-  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-  [[nodiscard]] bool full() const noexcept { return size() == capacity(); }
-  [[nodiscard]] size_type capacity() const noexcept {
-    return static_cast<size_type>(p_.mask + 1);
-  }
-
-  /// Producers' further writes fail; items already published stay readable.
-  void close() noexcept { closed_.store(true, std::memory_order_seq_cst); }
-  [[nodiscard]] bool is_closed() const noexcept {
-    return closed_.load(std::memory_order_acquire);
-  }
-
-  /// Counters (all zero unless metrics were enabled at construction).
-  [[nodiscard]] Metrics metrics() const noexcept {
-    Metrics m;
-    m.messages_sent = p_.sent.get();
-    m.batches_sent = p_.publications.get();
-    m.reserve_spins = p_.spins.get();
-    m.messages_received = c_.received.get();
-    m.batches_received = c_.releases.get();
-    return m;
-  }
-
- protected:
-  BasicRing(T* slots, size_type capacity, bool metrics) noexcept {
+  RingCore(T* slots, size_type capacity, bool metrics) noexcept {
     p_.slots = c_.slots = slots;
     p_.mask = c_.mask = capacity - 1;
     p_.metrics = c_.metrics = metrics;
+    AsymmetricFence::prepare();
   }
-  ~BasicRing() = default;
+  RingCore(const RingCore&) = delete;
+  RingCore& operator=(const RingCore&) = delete;
+  ~RingCore() = default;
 
-  /// Destroys the items still in the ring. Called by the owning type's destructor while
-  /// the slots are still alive.
-  void destroy_remaining_() noexcept {
+  /// Destroys the items still in the ring. The owner calls it while the slots are alive.
+  void destroy_remaining() noexcept {
     if constexpr (!std::is_trivially_destructible_v<T>) {
       const std::uint64_t head = c_.head.load(std::memory_order_acquire);
       const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);
@@ -271,18 +69,280 @@ class BasicRing {
     }
   }
 
+  /// Where a waiting consumer parks (data) and a waiting producer parks (space); nullptr
+  /// for rings that never park. Set before the ring is shared.
+  void attach(EventCount* data, EventCount* space) noexcept {
+    p_.notify_consumer = data;
+    c_.notify_producer = space;
+  }
+  [[nodiscard]] EventCount* data_event() const noexcept { return p_.notify_consumer; }
+  [[nodiscard]] EventCount* space_event() const noexcept { return c_.notify_producer; }
+
+  // ------------------------------------------------------------------ producer side ---
+
+  /// Free slots for a request of `want`, refreshing the cached head (A2) only when the
+  /// cached copy shows fewer than `want` free.
+  [[nodiscard]] size_type free_slots(size_type want) noexcept {
+    return free_slots_(p_.tail.load(std::memory_order_relaxed), want);
+  }
+
+  [[nodiscard]] bool reservation_open() const noexcept {
+    return p_.reserving.load(std::memory_order_relaxed);  // producer thread's own flag
+  }
+
+  /// Claims up to n >= 1 contiguous free slots and opens a reservation on them. Empty when
+  /// the ring is full or closed. The caller has checked n <= capacity and that no
+  /// reservation is open.
+  [[nodiscard]] Claim claim(size_type n) noexcept {
+    RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
+    if (!guard) return {};
+    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);  // own variable
+    const size_type free = free_slots_(tail, n);
+    // Closed is checked again at commit; this only spares a reservation that would fail.
+    if (free == 0 || is_closed_relaxed_()) return {};
+    const size_type idx = static_cast<size_type>(tail & p_.mask);
+    const size_type len = std::min({n, free, static_cast<size_type>(p_.mask + 1 - idx)});
+    p_.reserving.store(true, std::memory_order_relaxed);
+    return {p_.slots + idx, len};
+  }
+
+  /// Ends the open reservation. With k > 0 it publishes the first k slots unless the ring
+  /// has been closed; destroy_from(i) destroys what the reservation constructed from slot i
+  /// on (from k when publishing, from 0 when not). Returns false when the ring was closed
+  /// and nothing was published. Then runs the hook a dropped Producer left (on_release).
+  template <class DestroyFrom>
+  bool end_claim(size_type k, DestroyFrom&& destroy_from) noexcept {
+    bool published = false;
+    if (k == 0) {
+      destroy_from(size_type{0});
+    } else {
+      const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
+      WriteScope scope(*this);
+      if (scope.open()) {
+        destroy_from(k);
+        publish_(tail, k);
+        published = true;
+      } else {
+        destroy_from(size_type{0});
+      }
+    }
+    p_.reserving.store(false, std::memory_order_relaxed);
+    if (published) after_publish_(k);
+    if (p_.on_release != nullptr) std::exchange(p_.on_release, nullptr)(p_.on_release_arg);
+    return published || k == 0;
+  }
+
+  /// Runs fn(arg) when the open reservation ends (a Producer dropped before it).
+  void on_reservation_end(void (*fn)(void*) noexcept, void* arg) noexcept {
+    p_.on_release = fn;
+    p_.on_release_arg = arg;
+  }
+
+  /// Constructs one element in place and publishes it. False if full or closed (nothing
+  /// is constructed, the arguments are not used). If T's constructor throws, nothing is
+  /// published.
+  template <class... Args>
+  [[nodiscard]] bool try_emplace(Args&&... args) noexcept(
+      std::is_nothrow_constructible_v<T, Args&&...>) {
+    RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
+    if (!guard || !may_write_()) return false;
+    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
+    if (free_slots_(tail, 1) == 0) return false;
+    {
+      WriteScope scope(*this);
+      if (!scope.open()) return false;
+      ::new (static_cast<void*>(p_.slots + (tail & p_.mask))) T(std::forward<Args>(args)...);
+      publish_(tail, 1);
+    }
+    after_publish_(1);
+    return true;
+  }
+
+  /// Copies as many of `items` as fit, in order, with one publication; returns how many.
+  /// Trivially copyable T is copied with memcpy. If a copy constructor throws, nothing of
+  /// this call is published.
+  [[nodiscard]] size_type try_send(std::span<const T> items) noexcept(
+      std::is_nothrow_copy_constructible_v<T>) {
+    RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
+    if (!guard || items.empty() || !may_write_()) return 0;
+    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
+    const size_type n = std::min(items.size(), free_slots_(tail, items.size()));
+    if (n == 0) return 0;
+    {
+      WriteScope scope(*this);
+      if (!scope.open()) return 0;
+      copy_in_(tail, items.data(), n);
+      publish_(tail, n);
+    }
+    after_publish_(n);
+    return n;
+  }
+
+  // ------------------------------------------------------------------ consumer side ---
+
+  /// The published items from head up to the end of the ring, oldest first. Reads the
+  /// producer's tail (A1) only when the cached copy shows nothing.
+  [[nodiscard]] std::span<T> readable() noexcept {
+    RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
+    if (!guard) return {};
+    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);  // own variable
+    std::uint64_t avail = c_.cached_tail - head;
+    if (avail == 0) avail = refresh_tail_() - head;
+    const size_type idx = static_cast<size_type>(head & c_.mask);
+    const size_type len =
+        static_cast<size_type>(std::min<std::uint64_t>(avail, c_.mask + 1 - idx));
+    return {c_.slots + idx, len};
+  }
+
+  /// Consumes (destroys) the n oldest items if at least n are published, refreshing the
+  /// cached tail once when it shows fewer. False (nothing consumed) otherwise.
+  [[nodiscard]] bool advance(size_type n) noexcept {
+    RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
+    if (!guard) return false;
+    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    if (n > c_.cached_tail - head && n > refresh_tail_() - head) return false;
+    release_(head, n);
+    return true;
+  }
+
+  /// Moves the oldest item into out. False when empty. Reads the producer's tail (A1)
+  /// only when the cached copy shows nothing.
+  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {
+    RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
+    if (!guard) return false;
+    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    if (c_.cached_tail == head && refresh_tail_() == head) return false;
+    out = std::move(c_.slots[head & c_.mask]);
+    release_(head, 1);
+    return true;
+  }
+
+  /// Moves up to max items into dst (memcpy for trivially copyable T); returns the count.
+  [[nodiscard]] size_type try_recv(T* dst, size_type max) noexcept(
+      std::is_nothrow_move_assignable_v<T>) {
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
+      if (!guard) return 0;
+      const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+      const size_type n = available_(head, max);
+      if (n == 0) return 0;
+      const size_type idx = static_cast<size_type>(head & c_.mask);
+      const size_type first = std::min(n, static_cast<size_type>(c_.mask + 1 - idx));
+      std::memcpy(static_cast<void*>(dst), c_.slots + idx, first * sizeof(T));
+      std::memcpy(static_cast<void*>(dst + first), c_.slots, (n - first) * sizeof(T));
+      release_(head, n);
+      return n;
+    } else {
+      auto move_out = [&dst](T& v) { *dst++ = std::move(v); };
+      return drain(max, move_out);
+    }
+  }
+
+  /// Calls h(T&) for up to max published items, oldest first (h may move from the item;
+  /// it is destroyed right after); at most one acquire of the tail (A1) and one head
+  /// update (R2) for the batch. If h throws, the items before the throwing one are
+  /// consumed and the rest stay in the ring.
+  template <class H>
+  size_type drain(size_type max, H& h) {
+    RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
+    if (!guard) return 0;
+    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    const size_type n = available_(head, max);
+    if (n == 0) return 0;
+    // On exit, normal or by exception, consume exactly the items the handler finished.
+    struct Release {
+      RingCore& ring;
+      std::uint64_t head;
+      size_type done = 0;
+      ~Release() { ring.release_(head, done); }
+    } release{*this, head};
+    const size_type idx = static_cast<size_type>(head & c_.mask);
+    const size_type first = std::min(n, static_cast<size_type>(c_.mask + 1 - idx));
+    for (T* p = c_.slots + idx; release.done < first; ++p, ++release.done) h(*p);
+    for (T* p = c_.slots; release.done < n; ++p, ++release.done) h(*p);
+    return n;
+  }
+
+  /// Consumer thread: whether an item is published, refreshing the cached tail (A1) when
+  /// it shows none.
+  [[nodiscard]] bool has_readable() noexcept {
+    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    return c_.cached_tail != head || refresh_tail_() != head;
+  }
+
+  // ---------------------------------------------------------------------- any thread ---
+
+  /// Every published item consumed and destroyed: head (acquire, A2) == tail (acquire, A1).
+  [[nodiscard]] bool drained() const noexcept {
+    return c_.head.load(std::memory_order_acquire) == p_.tail.load(std::memory_order_acquire);
+  }
+
+  /// Items in the ring at some moment during the call, in [0, capacity()].
+  [[nodiscard]] size_type was_size() const noexcept {
+    const std::uint64_t head = c_.head.load(std::memory_order_acquire);
+    const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);
+    return static_cast<size_type>(std::min<std::uint64_t>(tail - head, p_.mask + 1));
+  }
+  [[nodiscard]] size_type capacity() const noexcept {
+    return static_cast<size_type>(p_.mask + 1);
+  }
+
+  /// First step of closing: every write that has not yet passed its check of the flag
+  /// (after F3) fails. seq_cst: SC2 with registration in a channel.
+  void mark_closed() noexcept { closed_.store(true, std::memory_order_seq_cst); }
+  [[nodiscard]] bool is_closed() const noexcept {
+    return closed_.load(std::memory_order_acquire);
+  }
+
+  /// Second step, after mark_closed() and one F4 (AsymmetricFence::heavy()): waits until a
+  /// write that passed its check before the flag was set has published (A9: pairs with R9).
+  /// Writes are short (the constructor or copy of the items), so this waits briefly.
+  void wait_writers() const noexcept {
+    for (unsigned spins = 0; p_.writing.load(std::memory_order_acquire) != 0; ++spins) {
+      if (spins < 64) {
+        cpu_relax();
+      } else {
+        std::this_thread::yield();
+      }
+    }
+  }
+
+  /// Last step of closing a stand-alone ring: every write that succeeded is published.
+  void seal() noexcept { sealed_.store(true, std::memory_order_release); }  // R10
+  [[nodiscard]] bool is_sealed() const noexcept {
+    return sealed_.load(std::memory_order_acquire);  // A10: pairs with R10 in seal()
+  }
+
+  struct Counts {
+    std::uint64_t sent, publications, received, releases;
+  };
+  [[nodiscard]] Counts counts() const noexcept {
+    return {p_.sent.get(), p_.publications.get(), c_.received.get(), c_.releases.get()};
+  }
+
  private:
-  friend class Reservation<T>;
-  friend struct detail::TestAccess;
-  template <class, class>
-  friend class Producer;
-  template <class, class>
-  friend class ChannelBase;
+  friend struct TestAccess;
 
-  static constexpr size_type max_batch_ = ~size_type{0};
+  // The in-flight marker around every write (docs/memory-ordering.md, "close is final"):
+  // set, F3, then read the closed flag. Either close() sees the marker after its F4 and
+  // waits for the publication, or this write sees the flag and fails without effect.
+  class WriteScope {
+   public:
+    explicit WriteScope(RingCore& r) noexcept : ring_(r) {
+      ring_.p_.writing.store(1, std::memory_order_relaxed);
+      AsymmetricFence::light();  // F3: pairs with F4 in close()
+      open_ = !ring_.is_closed_relaxed_();
+    }
+    ~WriteScope() { ring_.p_.writing.store(0, std::memory_order_release); }  // R9: pairs with A9
+    WriteScope(const WriteScope&) = delete;
+    WriteScope& operator=(const WriteScope&) = delete;
+    [[nodiscard]] bool open() const noexcept { return open_; }
 
-  // Free slots for a request of `want`, refreshing the cached head (A2) only when the
-  // cached copy shows fewer than `want` free.
+   private:
+    RingCore& ring_;
+    bool open_ = false;
+  };
+
   size_type free_slots_(std::uint64_t tail, size_type want) noexcept {
     const std::uint64_t cap = p_.mask + 1;
     std::uint64_t free = cap - (tail - p_.cached_head);
@@ -295,16 +355,33 @@ class BasicRing {
   }
 
   bool is_closed_relaxed_() const noexcept {
-    // Relaxed: closing orders no data; it only stops further writes.
+    // Relaxed: the close fences (F3/F4) order this load, not the load itself.
     return closed_.load(std::memory_order_relaxed);
   }
 
   bool may_write_() noexcept {
-    if (RINGMPSC_UNLIKELY(p_.reserving.load(std::memory_order_relaxed))) {
-      detail::contract_violation("write to a ring while its reservation is open");
+    if (RINGMPSC_UNLIKELY(reservation_open())) {
+      contract_violation("write to a ring while its reservation is open");
       return false;
     }
-    return !is_closed_relaxed_();
+    return true;
+  }
+
+  void copy_in_(std::uint64_t tail, const T* items, size_type n) {
+    const size_type idx = static_cast<size_type>(tail & p_.mask);
+    const size_type first = std::min(n, static_cast<size_type>(p_.mask + 1 - idx));
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      std::memcpy(static_cast<void*>(p_.slots + idx), items, first * sizeof(T));
+      std::memcpy(static_cast<void*>(p_.slots), items + first, (n - first) * sizeof(T));
+    } else {
+      std::uninitialized_copy_n(items, first, p_.slots + idx);
+      try {
+        std::uninitialized_copy_n(items + first, n - first, p_.slots);
+      } catch (...) {
+        std::destroy_n(p_.slots + idx, first);
+        throw;
+      }
+    }
   }
 
   void publish_(std::uint64_t tail, size_type n) noexcept {
@@ -312,17 +389,14 @@ class BasicRing {
                     "ring invariant: publish past capacity");
     p_.tail.store(tail + n, std::memory_order_release);  // R1: publishes the slots; pairs
                                                          // with A1 in the consumer
+  }
+
+  void after_publish_(size_type n) noexcept {
     if (p_.metrics) {
       p_.sent.add(n);
       p_.publications.add(1);
     }
     if (p_.notify_consumer != nullptr) p_.notify_consumer->notify();  // F1 inside
-  }
-
-  void close_reservation_(size_type k) noexcept {
-    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
-    p_.reserving.store(false, std::memory_order_relaxed);
-    if (k != 0) publish_(tail, k);
   }
 
   std::uint64_t refresh_tail_() noexcept {
@@ -333,37 +407,12 @@ class BasicRing {
     return tail;
   }
 
-  template <bool Owned, class H>
-  size_type drain_(size_type max, H& h) {
-    RINGMPSC_ROLE_GUARD(c_.busy, "two threads used one consumer at once");
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
-    // Reads the producer's tail (A1, at most once per batch) only when the cached copy
-    // shows fewer items than wanted, the producer's rule mirrored.
+  // Items available to a consumer that wants up to max: reads the producer's tail (A1, at
+  // most once per call) only when the cached copy shows fewer than wanted.
+  size_type available_(std::uint64_t head, size_type max) noexcept {
     std::uint64_t avail = c_.cached_tail - head;
     if (avail < max) avail = refresh_tail_() - head;
-    const size_type n = static_cast<size_type>(std::min<std::uint64_t>(avail, max));
-    if (n == 0) return 0;
-    // On exit, normal or by exception, consume exactly the items the handler finished.
-    struct Release {
-      BasicRing& ring;
-      std::uint64_t head;
-      size_type done = 0;
-      ~Release() { ring.release_(head, done); }
-    } release{*this, head};
-    const size_type idx = static_cast<size_type>(head & c_.mask);
-    const size_type first = std::min(n, static_cast<size_type>(c_.mask + 1 - idx));
-    for (T* p = c_.slots + idx; release.done < first; ++p, ++release.done) call_<Owned>(h, *p);
-    for (T* p = c_.slots; release.done < n; ++p, ++release.done) call_<Owned>(h, *p);
-    return n;
-  }
-
-  template <bool Owned, class H>
-  static void call_(H& h, T& item) {
-    if constexpr (Owned) {
-      h(std::move(item));
-    } else {
-      h(std::as_const(item));
-    }
+    return static_cast<size_type>(std::min<std::uint64_t>(avail, max));
   }
 
   void release_(std::uint64_t head, size_type n) noexcept {
@@ -381,52 +430,58 @@ class BasicRing {
     if (c_.notify_producer != nullptr) c_.notify_producer->notify();  // F1 inside
   }
 
-  // Producer-owned: written only by the producer; the consumer reads `tail` (A1).
-  struct alignas(detail::cache_line) ProducerState {
+  // Producer-owned: written only by the producer; the consumer reads `tail` (A1). The
+  // first line holds what the hot path reads; the second what only the producer writes on
+  // every publication and others read rarely (the in-flight marker, the counters).
+  struct alignas(cache_line) ProducerState {
     std::atomic<std::uint64_t> tail{0};
     std::uint64_t cached_head = 0;  // producer's last view of head; <= real head
     T* slots = nullptr;
     std::uint64_t mask = 0;
-    detail::EventCount* notify_consumer = nullptr;  // set by blocking channels only
+    EventCount* notify_consumer = nullptr;  // set by rings that park only
+    void (*on_release)(void*) noexcept = nullptr;  // runs when the open reservation ends
+    void* on_release_arg = nullptr;
     std::atomic<bool> reserving{false};  // a Reservation is open (relaxed: same thread)
     bool metrics = false;
 #if RINGMPSC_DEBUG
     std::atomic<bool> busy{false};
 #endif
-    detail::Counter sent, publications, spins;
+    alignas(cache_line / 2) std::atomic<std::uint32_t> writing{0};  // in-flight marker (R9)
+    Counter sent, publications;
   };
   // Consumer-owned: written only by the consumer; the producer reads `head` (A2).
-  struct alignas(detail::cache_line) ConsumerState {
+  struct alignas(cache_line) ConsumerState {
     std::atomic<std::uint64_t> head{0};
     std::uint64_t cached_tail = 0;  // consumer's last view of tail; <= real tail
     T* slots = nullptr;
     std::uint64_t mask = 0;
-    detail::EventCount* notify_producer = nullptr;  // set by blocking channels only
+    EventCount* notify_producer = nullptr;  // set by rings that park only
     bool metrics = false;
 #if RINGMPSC_DEBUG
     std::atomic<bool> busy{false};
 #endif
-    detail::Counter received, releases;
+    Counter received, releases;
   };
 
-  static_assert(alignof(ProducerState) == detail::cache_line &&
-                    sizeof(ProducerState) % detail::cache_line == 0,
+  static_assert(alignof(ProducerState) == cache_line && sizeof(ProducerState) % cache_line == 0,
                 "producer state must own whole 128-byte blocks");
-  static_assert(alignof(ConsumerState) == detail::cache_line &&
-                    sizeof(ConsumerState) % detail::cache_line == 0,
+  static_assert(alignof(ConsumerState) == cache_line && sizeof(ConsumerState) % cache_line == 0,
                 "consumer state must own whole 128-byte blocks");
   static_assert(offsetof(ProducerState, tail) == 0 && offsetof(ConsumerState, head) == 0,
                 "the hot index leads its block");
+  static_assert(offsetof(ProducerState, writing) >= 64,
+                "the in-flight marker stays off the line the consumer reads");
 
   ProducerState p_;
   ConsumerState c_;
-  alignas(detail::cache_line) std::atomic<bool> closed_{false};  // cold: written once
+  alignas(cache_line) std::atomic<bool> closed_{false};  // cold: written once
+  std::atomic<bool> sealed_{false};
 
  public:
-  /// Layout contract, checked by tests/layout_test.cpp.
+  /// Layout contract, checked by tests/contract_test.cpp.
   static constexpr std::size_t producer_block_size = sizeof(ProducerState);
   static constexpr std::size_t consumer_block_size = sizeof(ConsumerState);
   static constexpr std::size_t block_alignment = alignof(ProducerState);
 };
 
-}  // namespace ringmpsc
+}  // namespace ringmpsc::detail

@@ -9,7 +9,7 @@ int main() {
   auto p = ch.register_producer().value();
   if (!p.try_push(41)) return 1;
   int got = 0;
-  ch.consume_all([&](const int& v) { got = v + 1; });
+  ch.try_consume([&](const int& v) { got = v + 1; });
   std::printf("consumer: %d (ringmpsc %s)\n", got, RINGMPSC_VERSION_STRING);
   return got == 42 ? 0 : 1;
 }
