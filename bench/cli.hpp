@@ -48,9 +48,11 @@ inline double parse_number(const std::string& s, double lo, double hi) {
   errno = 0;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || errno != 0 || !(v >= lo && v <= hi))
-    throw UsageError("expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                     "], got '" + s + "'");
+  if (s.empty() || *end != '\0' || errno != 0 || !(v >= lo && v <= hi)) {
+    char range[64];
+    std::snprintf(range, sizeof range, "[%g, %g]", lo, hi);
+    throw UsageError(std::string("expected a number in ") + range + ", got '" + s + "'");
+  }
   return v;
 }
 
@@ -74,21 +76,18 @@ class Cli {
   template <class I>
   Cli& integer(std::string name, std::string help, std::optional<I>& target, I lo,
                I hi = std::numeric_limits<I>::max()) {
-    return option(std::move(name), "N", std::move(help), [&target, lo, hi](const std::string& v) {
-      target =
-          static_cast<I>(parse_integer(v, static_cast<long long>(lo), static_cast<long long>(hi)));
-    });
+    return option(std::move(name), "N", std::move(help),
+                  [&target, lo, hi](const std::string& v) { target = parse_as_(v, lo, hi); });
   }
   template <class I>
   Cli& integers(std::string name, std::string help, std::vector<I>& target, I lo,
                 I hi = std::numeric_limits<I>::max()) {
-    return option(
-        std::move(name), "N,N,...", std::move(help), [&target, lo, hi](const std::string& v) {
-          target.clear();
-          for (const auto& item : split_list(v))
-            target.push_back(static_cast<I>(
-                parse_integer(item, static_cast<long long>(lo), static_cast<long long>(hi))));
-        });
+    return option(std::move(name), "N,N,...", std::move(help),
+                  [&target, lo, hi](const std::string& v) {
+                    target.clear();
+                    for (const auto& item : split_list(v))
+                      target.push_back(parse_as_(item, lo, hi));
+                  });
   }
   Cli& number(std::string name, std::string help, std::optional<double>& target, double lo,
               double hi) {
@@ -178,6 +177,13 @@ class Cli {
     std::function<void(const std::string&)> set;
   };
 
+  template <class I>
+  static I parse_as_(const std::string& v, I lo, I hi) {
+    constexpr long long top = std::numeric_limits<long long>::max();
+    const bool huge = static_cast<unsigned long long>(hi) > static_cast<unsigned long long>(top);
+    return static_cast<I>(
+        parse_integer(v, static_cast<long long>(lo), huge ? top : static_cast<long long>(hi)));
+  }
   static std::string join_(const std::vector<std::string>& items) {
     std::string list;
     for (const auto& a : items) list += (list.empty() ? "" : ",") + a;

@@ -230,6 +230,13 @@ inline std::string fifo(const Series& s, std::size_t runs) {
                                : format("broken in %d of %zu runs", s.unordered_runs, runs);
 }
 
+/// Per-run values: the median, and the range when the runs differ.
+inline std::string runs(const std::vector<double>& v) {
+  const double lo = min_of(v), hi = max_of(v);
+  return format("%.1f", median(v)) +
+         (format("%.1f", lo) == format("%.1f", hi) ? "" : format(" (%.1f-%.1f)", lo, hi));
+}
+
 inline std::string spread(const Group& g, const Series& s) {
   return format("%.1f (%.1f - %.1f)", median(s.value) * scale(g), min_of(s.value) * scale(g),
                 max_of(s.value) * scale(g));
@@ -254,9 +261,7 @@ inline void one_row_per_entry(std::ostream& md, const Group& g) {
     r.push_back(format("%.2fx", median(s.ratio)));
     if (tp && evidence) r.push_back(fifo(s, e.samples.size()));
     if (evidence) {
-      r.insert(r.end(), {format("%.1f", median(s.items_per_call)),
-                         format("%.1f", median(s.failed_pop_pct)),
-                         format("%.1f", median(s.failed_push_pct))});
+      r.insert(r.end(), {runs(s.items_per_call), runs(s.failed_pop_pct), runs(s.failed_push_pct)});
     }
     if (metrics) r.push_back(s.has_metrics ? format("%.1f", median(s.items_per_release)) : "-");
     t.row(std::move(r));
@@ -284,14 +289,13 @@ inline void one_row_per_pair(std::ostream& md, const Group& g) {
     const Entry* o = comparator(g, e);
     if (o == nullptr) continue;
     const Series so = series(g, *o), se = series(g, e);
-    std::vector<std::string> r{
-        e.pair,
-        spread(g, so),
-        spread(g, se),
-        format("%.2fx", median(se.ratio)),
-        format("%.1f / %.1f", median(so.items_per_call), median(se.items_per_call)),
-        format("%.1f / %.1f", median(so.failed_pop_pct), median(se.failed_pop_pct)),
-        format("%.1f / %.1f", median(so.failed_push_pct), median(se.failed_push_pct))};
+    std::vector<std::string> r{e.pair,
+                               spread(g, so),
+                               spread(g, se),
+                               format("%.2fx", median(se.ratio)),
+                               runs(so.items_per_call) + " / " + runs(se.items_per_call),
+                               runs(so.failed_pop_pct) + " / " + runs(se.failed_pop_pct),
+                               runs(so.failed_push_pct) + " / " + runs(se.failed_push_pct)};
     if (metrics) r.push_back(so.has_metrics ? format("%.1f", median(so.items_per_release)) : "-");
     t.row(std::move(r));
   }
@@ -365,9 +369,10 @@ inline void write_header(std::ostream& md, const Report& r) {
      << "- Caches: " << env.caches << "\n"
      << "- Compiler: " << env.compiler << ", flags: " << env.flags << "\n"
      << "- Kernel: " << env.kernel << "; load average at start: " << env.load << "\n"
-     << format("- Core-to-core one-way latency (CPU 0 <-> 1): %.1f ns (best chunk of 100 round "
-               "trips: %.1f ns)\n",
-               env.c2c.median_ns, env.c2c.best_ns)
+     << format(
+            "- Core-to-core one-way latency (CPU 0 <-> 1): %.1f ns (best chunk of 100 round "
+            "trips: %.1f ns)\n",
+            env.c2c.median_ns, env.c2c.best_ns)
      << format(
             "- Bare two-thread stream ceiling (no queue; %zu-item u64 batches, a flag per batch, "
             "the consumer sums every item): %.1f M items/s%s\n",

@@ -1,7 +1,15 @@
 // scaling_benchmark: ringmpsc against every peer in one run, per ../docs/benchmarks.md.
 // Prints a markdown report; writes it and a JSON report where asked. `--help` lists the
 // modes and options.
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "cli.hpp"
@@ -323,7 +331,7 @@ void add_groups(std::vector<Group>& groups, const Options& o, std::size_t cap,
         "Consumer styles, ringmpsc::Ring<u64, " + w + "> vs the in-house ring, single-item pushes",
         "consumers", "u64", 1, 1);
     add_style_pairs<OursRing<uint64_t, Wait>, InhouseSpsc<uint64_t>>(g, o, one, "ringmpsc::Ring",
-                                                                      "in-house ring");
+                                                                     "in-house ring");
     groups.push_back(std::move(g));
     for (unsigned p : style_producers) {
       Group c = group("Consumer styles, ringmpsc::Channel<u64, " + w + "> " + std::to_string(p) +
@@ -401,32 +409,27 @@ std::vector<Group> build_groups(const Options& o) {
 std::vector<std::string> protocol_notes(const Options& o) {
   std::string caps;
   for (std::size_t c : o.capacities) caps += (caps.empty() ? "" : ", ") + std::to_string(c);
+  const char* metrics = o.metrics
+                            ? "; items per head update = Metrics messages_received / "
+                              "batches_received"
+                            : " (--metrics adds ringmpsc's items per head update)";
   return {
       format("Protocol: %d rounds x %.0f ms per run, rotated order, %s; consumer on CPU 0, "
-             "producer i on "
-             "CPU (1+i) mod %u",
+             "producer i on CPU (1+i) mod %u",
              o.rounds, o.duration_ms, o.quick ? "no warm-up" : "warm-up discarded", cpu_count()),
-      "Ratio = median over rounds of (ringmpsc / this) measured in the same round; consumer-style "
-      "tables "
-      "compare each style with the in-house consumer of the same style; round trips compare times "
-      "(below 1: ringmpsc faster)",
+      "Ratio = median over rounds of (ringmpsc / this) measured in the same round; "
+      "consumer-style tables compare each style with the in-house consumer of the same style; "
+      "round trips compare times (below 1: ringmpsc faster)",
       "Capacity: " + caps +
           " slots per ring (a shared peer queue holds P x that); failed calls wait with "
-          "ringmpsc::Backoff::snooze (spin, then yield) for every queue; consumer styles, bulk and "
-          "ping-pong use "
-          "ringmpsc's " +
-          o.wait + " wait policy, whose blocking calls may park",
-      "Regime evidence (from outside the queue, median of the per-run values): items/call = items "
-      "per consumer "
-      "call that returned any (for try_consume (all) on a ring: the batch seen per read of the "
-      "producer's "
-      "index; for a channel: per sweep of the rings); failed pops % = consumer calls that returned "
-      "nothing; "
+          "ringmpsc::Backoff::snooze (spin, then yield) for every queue; consumer styles, bulk "
+          "and ping-pong use ringmpsc's " + o.wait + " wait policy, whose blocking calls may park",
+      "Regime evidence, seen from outside the queue (median of the runs, their range when they "
+      "differ; every run in the JSON): items/call = items per consumer call that returned any "
+      "(for try_consume (all) on a ring: the batch seen per read of the producer's index; for a "
+      "channel: per sweep of the rings); failed pops % = consumer calls that returned nothing; "
       "failed pushes % = write calls that wrote nothing (ring full)" +
-          std::string(o.metrics
-                          ? "; items per head update = Metrics messages_received / batches_received"
-                          : " (--metrics adds ringmpsc's items per head update)") +
-          ". In consumer-style tables each evidence cell is ringmpsc / in-house",
+          std::string(metrics) + ". In consumer-style tables each cell is ringmpsc / in-house",
   };
 }
 
