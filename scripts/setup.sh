@@ -4,7 +4,7 @@
 set -euo pipefail
 purpose="${1:-all}"
 
-test_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev catch2 pkg-config
+test_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev catch2 pkg-config git patchelf
            nlohmann-json3-dev libcurl4-openssl-dev librapidcheck-dev python3)
 bench_pkgs=(cmake ninja-build g++ libbenchmark-dev python3-matplotlib
             libatomic-queue-dev libreaderwriterqueue-dev libconcurrentqueue-dev
