@@ -110,7 +110,7 @@ execute_process(
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "vcpkg install failed (${rc}):\n${out}\n${err}")
 endif()
-if("${out}${err}" MATCHES "post-build check problem|warning:")
+if("${out}${err}" MATCHES "post-build check problem|portfile.cmake: warning")
   message(FATAL_ERROR "vcpkg's post-build checks reported problems:\n${out}\n${err}")
 endif()
 file(GLOB triplet_dirs LIST_DIRECTORIES true ${WORK}/installed/*-*)
