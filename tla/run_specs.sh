@@ -147,14 +147,14 @@ tlc_checks() {
   fi
   local jar
   find_jar || return 77
-  echo "--- TLC from ${jar}, ${TLC_WORKERS:-2} workers, $(nproc 2>/dev/null || echo '?') CPUs"
+  echo "--- TLC from ${jar}, ${TLC_WORKERS:-2} workers, $(nproc 2>/dev/null || echo '?') CPUs, load average$(uptime | sed -n 's/.*load average[s]*:\(.*\)/\1/p')"
 
   # TLC writes states/ and trace files next to the spec: check a scratch copy.
   work="$(mktemp -d "${TMPDIR:-/tmp}/ringmpsc-tlc.XXXXXX")"
   trap 'rm -rf "${work}"' EXIT
   cp ./*.tla ./*.cfg "${work}/"
 
-  local failures=0 checked=0 total_start cfg name spec expect prop log rc start secs
+  local failures=0 checked=0 total_start cfg name spec expect prop log rc secs cpu cpu_total=0
   local states depth verdict
   total_start=$(now)
   for cfg in ./*.cfg; do
@@ -165,13 +165,15 @@ tlc_checks() {
       echo "FAIL ${name}.cfg: no '\\* SPEC:' or '\\* EXPECT:' line"; failures=$((failures + 1)); continue
     fi
     log="${work}/${name}.log"
-    start=$(now)
     set +e
-    (cd "${work}" && "${java}" -XX:+UseParallelGC -cp "${jar}" tlc2.TLC -workers "${TLC_WORKERS:-2}" \
-        -metadir "${work}/states-${name}" -config "${name}.cfg" "${spec}.tla") > "${log}" 2>&1
+    { TIMEFORMAT='%R %U %S'; time (cd "${work}" && "${java}" -XX:+UseParallelGC -cp "${jar}" tlc2.TLC \
+        -workers "${TLC_WORKERS:-2}" -metadir "${work}/states-${name}" -config "${name}.cfg" \
+        "${spec}.tla" > "${log}" 2>&1); } 2> "${work}/${name}.time"
     rc=$?
     set -e
-    secs=$(elapsed "${start}")
+    # wall-clock and CPU (user + system) seconds
+    read -r secs cpu < <(awk '{ printf "%.1f %.1f\n", $1, $2 + $3 }' "${work}/${name}.time")
+    cpu_total=$(awk -v a="${cpu_total}" -v b="${cpu}" 'BEGIN { printf "%.1f", a + b }')
     [ ${checked} -eq 0 ] && echo "    $(grep -m1 -o 'TLC2 Version.*' "${log}" || true)"
     checked=$((checked + 1))
     states="$(sed -n 's/^[0-9,]* states generated, \([0-9,]*\) distinct states found.*/\1/p' "${log}" | tail -n 1)"
@@ -199,15 +201,15 @@ tlc_checks() {
         fi ;;
       *) verdict="FAIL (unknown expectation '${expect}')" ;;
     esac
-    printf -- '--- TLC %-28s %10s distinct states  diameter %3s  %6s s  %s\n' \
-      "${name}" "${states:-?}" "${depth:-?}" "${secs}" "${verdict}"
+    printf -- '--- TLC %-28s %10s distinct states  diameter %3s  %6s s (CPU %6s s)  %s\n' \
+      "${name}" "${states:-?}" "${depth:-?}" "${secs}" "${cpu}" "${verdict}"
     if [[ "${verdict}" == FAIL* ]]; then
       failures=$((failures + 1))
       sed -n '/^Error/,$p' "${log}" | head -n 60
       grep -q "Error" "${log}" || tail -n 30 "${log}"
     fi
   done
-  echo "--- TLC: ${checked} configurations in $(elapsed "${total_start}") s"
+  echo "--- TLC: ${checked} configurations in $(elapsed "${total_start}") s (CPU ${cpu_total} s)"
   if [ ${checked} -eq 0 ]; then echo "FAIL: no TLC configuration matched" >&2; return 1; fi
   if [ ${failures} -ne 0 ]; then echo "FAIL: ${failures} of ${checked} TLC configurations did not behave as expected" >&2; return 1; fi
   return 0
