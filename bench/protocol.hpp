@@ -203,10 +203,11 @@ Sample run_threads(const RunSpec& spec, Produce&& produce, Consume&& consume) {
             if (!spec.consumer_waits) w.fail();
           }
           // A run ends at its time once an item arrived (on a busy machine the producers may
-          // not have run yet), and after a grace period regardless.
+          // not have run yet), and after a generous grace period regardless (a run that
+          // moved nothing then fails).
           if ((polls & 63) == 0 && !stop.load(std::memory_order_relaxed)) {
             const auto now = Clock::now();
-            if ((now >= t_stop && verify.count != 0) || now >= t_stop + std::chrono::seconds(5))
+            if ((now >= t_stop && verify.count != 0) || now >= t_stop + std::chrono::seconds(30))
               stop.store(true, std::memory_order_relaxed);
           }
         }
