@@ -126,9 +126,9 @@ class Collector {
   /// Any thread. Never blocks: a full queue drops the span and counts it (the
   /// BatchSpanProcessor rule). Ill-formed UTF-8 in the span's strings is replaced with
   /// U+FFFD. The span is moved from only when the result is accepted or dropped.
-  SubmitStatus submit(Span&& span);
+  [[nodiscard]] SubmitStatus submit(Span&& span);
   /// Any thread. Waits up to `timeout` for space (parking on the channel, no spinning).
-  SubmitStatus submit_for(Span&& span, std::chrono::milliseconds timeout);
+  [[nodiscard]] SubmitStatus submit_for(Span&& span, std::chrono::milliseconds timeout);
   /// The reason of this thread's last invalid_span or too_many_threads result.
   [[nodiscard]] static const std::string& last_error();
 
