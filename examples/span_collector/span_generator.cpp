@@ -141,9 +141,11 @@ Result drive(const Options& o, const char* label, Submit&& submit, Finish&& fini
       }
     });
   }
-  for (double elapsed = 0; elapsed < o.seconds; elapsed += 0.5) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    std::fprintf(stderr, "\r[%s] %.1f s, %llu spans submitted   ", label, elapsed + 0.5,
+  for (double elapsed = 0; elapsed < o.seconds;) {
+    const double step = std::min(0.5, o.seconds - elapsed);
+    std::this_thread::sleep_for(std::chrono::duration<double>(step));
+    elapsed += step;
+    std::fprintf(stderr, "\r[%s] %.1f s, %llu spans submitted   ", label, elapsed,
                  static_cast<unsigned long long>(done.load()));
   }
   stop = true;
@@ -250,9 +252,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     config.max_threads = std::max(config.max_threads, o.threads);
+    char rate[64] = "max rate";
+    if (o.rate > 0) std::snprintf(rate, sizeof rate, "%.0f spans/s per thread", o.rate);
     std::printf("span_generator: %u threads, %s, %.1f s, exporter %s, queue %zu per thread, batch %zu\n", o.threads,
-                o.rate > 0 ? (std::to_string(o.rate) + " spans/s per thread").c_str() : "max rate", o.seconds,
-                o.exporter.c_str(), config.max_queue_size, config.max_export_batch_size);
+                rate, o.seconds, o.exporter.c_str(), config.max_queue_size, config.max_export_batch_size);
     Result ours;
     CollectorMetrics m;
     {
