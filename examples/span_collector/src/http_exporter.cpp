@@ -410,7 +410,7 @@ ExportResult HttpExporter::export_spans(std::span<const Span> spans, const Expor
         cancelled = true;
         break;
       }
-      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);  // returns sooner for curl's own timers
+      curl_multi_poll(multi, nullptr, 0, 100, nullptr);  // sooner for curl's timers or a wake-up
     }
   }
   CURLcode rc = CURLE_OK;

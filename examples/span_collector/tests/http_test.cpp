@@ -120,9 +120,11 @@ TEST_CASE("503 waits out Retry-After, in seconds and as a date; 429 is retried t
   SECTION("seconds") {
     OtlpReceiver receiver([](const ReceivedRequest&, std::size_t i) { return i == 0 ? answer(503, {"Retry-After: 1"}) : Reply{}; });
     const auto t0 = Clock::now();
-    CHECK(http_to(receiver.url())->export_spans(spans, Clock::now() + 10s).ok());
+    const CollectorMetrics m = run(http_to(receiver.url()), 20);
     CHECK(seconds_since(t0) >= 0.95);
-    CHECK(receiver.request_count() == 2);
+    CHECK(m.exported == 20);
+    CHECK(receiver.spans_accepted() == 20);
+    CHECK(receiver.request_count() == m.export_calls + 1);
   }
   SECTION("HTTP-date") {
     OtlpReceiver receiver([](const ReceivedRequest&, std::size_t i) {
@@ -131,9 +133,11 @@ TEST_CASE("503 waits out Retry-After, in seconds and as a date; 429 is retried t
                     : Reply{};
     });
     const auto t0 = Clock::now();
-    CHECK(http_to(receiver.url())->export_spans(spans, Clock::now() + 10s).ok());
+    const CollectorMetrics m = run(http_to(receiver.url()), 20);
     CHECK(seconds_since(t0) >= 0.95);
-    CHECK(receiver.request_count() == 2);
+    CHECK(m.exported == 20);
+    CHECK(receiver.spans_accepted() == 20);
+    CHECK(receiver.request_count() == m.export_calls + 1);
   }
   SECTION("a Retry-After past the deadline ends the call at once, as a server error") {
     OtlpReceiver receiver([](const ReceivedRequest&, std::size_t) { return answer(503, {"Retry-After: 30"}); });
@@ -363,6 +367,7 @@ TEST_CASE("a receiver that never answers: shutdown returns by its deadline and c
   CHECK(m.dropped_shutdown == 1000);
   CHECK(m.exported == 0);
   CHECK(errors.has(ErrorKind::shutdown, {"1000 spans were not sent"}));
+  CHECK_FALSE(errors.has(ErrorKind::shutdown, {"ignored the stop request"}));  // the request was aborted at once
 }
 
 TEST_CASE("the destructor of a collector stuck on a silent receiver returns by the export timeout", "[http][shutdown]") {
