@@ -286,7 +286,7 @@ TEST_CASE("bad input gets a clear error, counted", "[collector][errors]") {
   CHECK(Collector::last_error().find("precedes start time") != std::string::npos);
   Span moved = make_span(4);
   Span taken = std::move(moved);
-  CHECK(c.submit(std::move(moved)) == SubmitStatus::invalid_span);  // NOLINT: a moved-from span on purpose
+  CHECK(c.submit(std::move(moved)) == SubmitStatus::invalid_span);  // moved from on purpose
   CHECK(c.metrics().submitted == 0);  // invalid spans are refused, not submitted
   CHECK(c.metrics().refused_invalid == 4);
 

@@ -125,7 +125,7 @@ class Collector {
 
   /// Any thread. Never blocks: a full queue drops the span and counts it (the
   /// BatchSpanProcessor rule). Ill-formed UTF-8 in the span's strings is replaced with
-  /// U+FFFD. The span is moved from only when the result is accepted or dropped.
+  /// U+FFFD. The span is moved from only when the result is accepted.
   [[nodiscard]] SubmitStatus submit(Span&& span);
   /// Any thread. Waits up to `timeout` for space (parking on the channel, no spinning).
   [[nodiscard]] SubmitStatus submit_for(Span&& span, std::chrono::milliseconds timeout);

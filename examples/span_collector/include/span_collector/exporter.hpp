@@ -61,7 +61,7 @@ struct ExportResult {
 /// made outside a collector.
 class ExportContext {
  public:
-  ExportContext(Clock::time_point deadline, std::stop_token stop = {})  // NOLINT: implicit on purpose
+  ExportContext(Clock::time_point deadline, std::stop_token stop = {})  // implicit: a deadline is a context
       : deadline_(deadline), stop_(std::move(stop)) {}
   [[nodiscard]] Clock::time_point deadline() const noexcept { return deadline_; }
   [[nodiscard]] const std::stop_token& stop_token() const noexcept { return stop_; }
