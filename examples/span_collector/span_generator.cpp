@@ -225,6 +225,7 @@ Options parse_options(int argc, char** argv) {
 std::string ratio(double baseline, double ours) {  // how much faster ours is (lower is better)
   char buf[48];
   const double r = std::max(1.0, baseline) / std::max(1.0, ours);
+  if (r > 0.995 && r < 1.005) return "the same";
   std::snprintf(buf, sizeof buf, r >= 1 ? "%.2fx faster" : "%.2fx slower", r >= 1 ? r : 1 / r);
   return buf;
 }
