@@ -296,6 +296,7 @@ void OtlpReceiver::accept_loop() {
       return;
     }
     open_fds_.push_back(fd);
+    ++connections_accepted_;
     connections_.emplace_back([this, fd] { serve(fd); });
   }
 }
@@ -414,6 +415,11 @@ std::uint64_t OtlpReceiver::spans_accepted() const {
 std::size_t OtlpReceiver::invalid_bodies() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return invalid_;
+}
+
+std::size_t OtlpReceiver::connections() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return connections_accepted_;
 }
 
 bool OtlpReceiver::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {

@@ -64,6 +64,8 @@ class OtlpReceiver {
   [[nodiscard]] std::uint64_t spans_accepted() const;
   /// Requests whose body was not valid OTLP JSON.
   [[nodiscard]] std::size_t invalid_bodies() const;
+  /// TCP connections accepted (fewer than requests when the client keeps them alive).
+  [[nodiscard]] std::size_t connections() const;
   /// Waits until `n` requests have arrived; false on timeout.
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
 
@@ -83,6 +85,7 @@ class OtlpReceiver {
   std::vector<ReceivedRequest> requests_;
   std::uint64_t accepted_ = 0;
   std::size_t invalid_ = 0;
+  std::size_t connections_accepted_ = 0;
   std::thread acceptor_;
 };
 

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
       sigwait(&signals, &sig);
     }
     receiver.stop();
-    std::printf("otlp_receiver: %zu requests, %llu spans accepted, %zu invalid bodies\n", receiver.request_count(),
+    std::printf("otlp_receiver: %zu requests on %zu connections, %llu spans accepted, %zu invalid bodies\n",
+                receiver.request_count(), receiver.connections(),
                 static_cast<unsigned long long>(receiver.spans_accepted()), receiver.invalid_bodies());
     return receiver.invalid_bodies() == 0 ? 0 : 1;
   } catch (const std::exception& e) {

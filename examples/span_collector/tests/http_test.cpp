@@ -89,6 +89,8 @@ TEST_CASE("gzip bodies are decoded and validated by the receiver", "[http][gzip]
   CHECK(receiver.invalid_bodies() == 0);
   const auto reqs = receiver.requests();
   REQUIRE_FALSE(reqs.empty());
+  CHECK(reqs.size() > 1);
+  CHECK(receiver.connections() == 1);  // the connection was kept alive between exports
   for (const auto& r : reqs) {
     CHECK(r.header("content-encoding") == "gzip");
     CHECK(r.problem.empty());
