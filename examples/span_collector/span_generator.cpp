@@ -1,13 +1,13 @@
 // span_generator: load generator. T threads submit spans at a target rate for a duration;
-// prints submit latency p50/p99/p999 and end-to-end spans/s with a progress line. With
-// --compare it runs the same load through a std::mutex + std::vector batch queue (the
-// usual hand-rolled BatchSpanProcessor) in the same run and prints the ratios.
-// Usage: span_generator [--threads N] [--rate spans/s per thread, 0 = max] [--seconds S]
-//        [--exporter null|file|stdout|http] [--file PATH] [--compare]
+// prints submit latency p50/p99/p999, end-to-end spans/s and every counter of the
+// collector. With --compare it runs the same load through a std::mutex + std::vector
+// batch queue (the usual hand-rolled BatchSpanProcessor) in the same run and prints the
+// ratios.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -20,6 +20,18 @@ using namespace span_collector;
 using Nanos = std::chrono::nanoseconds;
 
 namespace {
+
+constexpr const char* usage =
+    "Usage: span_generator [--threads N] [--rate R] [--seconds S] [--exporter KIND] [--file PATH] [--compare]\n"
+    "  --threads N      submitting threads, 1..1000 (default 8)\n"
+    "  --rate R         spans per second per thread, 0 = as fast as possible (default 0)\n"
+    "  --seconds S      how long to submit, 0.1..3600 (default 2)\n"
+    "  --exporter KIND  null, file, stdout or http (default null); http reads the\n"
+    "                   OTEL_EXPORTER_OTLP_* variables (default http://localhost:4318/v1/traces)\n"
+    "  --file PATH      the file exporter's output, appended to (default span_generator.jsonl)\n"
+    "  --compare        run the same load through a std::mutex + vector queue too\n"
+    "The collector reads the OTEL_BSP_* variables, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES\n"
+    "and OTEL_SDK_DISABLED. Exits 1 when spans were submitted but none could be exported.\n";
 
 struct Options {
   unsigned threads = 8;
@@ -76,7 +88,7 @@ class MutexQueue {
       }
       for (std::size_t i = 0; i < out.size(); i += batch_) {
         const std::size_t n = std::min(batch_, out.size() - i);
-        if (exporter_->export_spans(std::span<const Span>(out.data() + i, n), Clock::now() + std::chrono::seconds(30)).ok)
+        if (exporter_->export_spans(std::span<const Span>(out.data() + i, n), Clock::now() + std::chrono::seconds(30)).ok())
           exported_ += n;
       }
       out.clear();
@@ -129,9 +141,11 @@ Result drive(const Options& o, const char* label, Submit&& submit, Finish&& fini
       }
     });
   }
-  for (double elapsed = 0; elapsed < o.seconds; elapsed += 0.5) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    std::fprintf(stderr, "\r[%s] %.1f s, %llu spans submitted   ", label, elapsed + 0.5,
+  for (double elapsed = 0; elapsed < o.seconds;) {
+    const double step = std::min(0.5, o.seconds - elapsed);
+    std::this_thread::sleep_for(std::chrono::duration<double>(step));
+    elapsed += step;
+    std::fprintf(stderr, "\r[%s] %.1f s, %llu spans submitted   ", label, elapsed,
                  static_cast<unsigned long long>(done.load()));
   }
   stop = true;
@@ -159,7 +173,7 @@ Result drive(const Options& o, const char* label, Submit&& submit, Finish&& fini
 }
 
 std::shared_ptr<Exporter> make_exporter(const Options& o) {
-  const Resource res{.service_name = "span_generator"};
+  const Resource res = Resource::from_env("span_generator");
   if (o.exporter == "null") return std::make_shared<NullExporter>();
   if (o.exporter == "file") return std::make_shared<FileExporter>(o.file, res);
   if (o.exporter == "stdout") return std::make_shared<StdoutExporter>(res);
@@ -168,48 +182,100 @@ std::shared_ptr<Exporter> make_exporter(const Options& o) {
   throw std::invalid_argument("unknown exporter '" + o.exporter + "' (null, file, stdout, http)");
 }
 
-}  // namespace
+double parse_number(const std::string& option, const std::string& text, double lo, double hi, const char* what) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(v >= lo && v <= hi))
+    throw std::invalid_argument(option + ": '" + text + "' is not " + what);
+  return v;
+}
 
-int main(int argc, char** argv) {
+Options parse_options(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument("missing value after " + a);
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
       return argv[++i];
     };
-    try {
-      if (a == "--threads") o.threads = static_cast<unsigned>(std::max(1, std::stoi(value())));
-      else if (a == "--rate") o.rate = std::stod(value());
-      else if (a == "--seconds") o.seconds = std::max(0.5, std::stod(value()));
-      else if (a == "--exporter") o.exporter = value();
-      else if (a == "--file") o.file = value();
-      else if (a == "--compare") o.compare = true;
-      else throw std::invalid_argument("unknown option " + a);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "span_generator: %s\n", e.what());
-      return 2;
+    if (a == "--threads") {
+      const double n = parse_number(a, value(), 1, 1000, "a whole number of threads in [1, 1000]");
+      if (n != static_cast<double>(static_cast<unsigned>(n)))
+        throw std::invalid_argument(a + ": '" + argv[i] + "' is not a whole number of threads in [1, 1000]");
+      o.threads = static_cast<unsigned>(n);
+    } else if (a == "--rate") {
+      o.rate = parse_number(a, value(), 0, 1e9, "a rate in spans per second per thread in [0, 1e9]");
+    } else if (a == "--seconds") {
+      o.seconds = parse_number(a, value(), 0.1, 3600, "a duration in seconds in [0.1, 3600]");
+    } else if (a == "--exporter") {
+      o.exporter = value();
+      if (o.exporter != "null" && o.exporter != "file" && o.exporter != "stdout" && o.exporter != "http")
+        throw std::invalid_argument("--exporter: '" + o.exporter + "' is not null, file, stdout or http");
+    } else if (a == "--file") {
+      o.file = value();
+    } else if (a == "--compare") {
+      o.compare = true;
+    } else {
+      throw std::invalid_argument("unknown option '" + a + "'");
     }
+  }
+  return o;
+}
+
+std::string ratio(double baseline, double ours) {  // how much faster ours is (lower is better)
+  char buf[48];
+  const double r = std::max(1.0, baseline) / std::max(1.0, ours);
+  if (r > 0.995 && r < 1.005) return "the same";
+  std::snprintf(buf, sizeof buf, r >= 1 ? "%.2fx faster" : "%.2fx slower", r >= 1 ? r : 1 / r);
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+  }
+  Options o;
+  try {
+    o = parse_options(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "span_generator: %s\n%s", e.what(), usage);
+    return 2;
   }
   try {
     CollectorConfig config = CollectorConfig::from_env();
+    if (config.disabled) {
+      std::printf("span_generator: OTEL_SDK_DISABLED=true: the collector is disabled; nothing to do\n");
+      return 0;
+    }
     config.max_threads = std::max(config.max_threads, o.threads);
+    char rate[64] = "max rate";
+    if (o.rate > 0) std::snprintf(rate, sizeof rate, "%.0f spans/s per thread", o.rate);
     std::printf("span_generator: %u threads, %s, %.1f s, exporter %s, queue %zu per thread, batch %zu\n", o.threads,
-                o.rate > 0 ? (std::to_string(o.rate) + " spans/s per thread").c_str() : "max rate", o.seconds,
-                o.exporter.c_str(), config.max_queue_size, config.max_export_batch_size);
+                rate, o.seconds, o.exporter.c_str(), config.max_queue_size, config.max_export_batch_size);
     Result ours;
+    CollectorMetrics m;
     {
       Collector collector(config, make_exporter(o));
       ours = drive(o, "ringmpsc collector", [&](Span&& s) { return collector.submit(std::move(s)) == SubmitStatus::accepted; },
                    [&] {
-                     collector.shutdown();
-                     const auto m = collector.metrics();
-                     if (m.submitted != m.exported + m.dropped)
-                       std::fprintf(stderr, "ACCOUNTING MISMATCH: submitted %llu != exported + dropped\n",
-                                    static_cast<unsigned long long>(m.submitted));
+                     const auto t0 = Clock::now();
+                     const FlushResult done = collector.shutdown();
+                     m = collector.metrics();
+                     std::printf("shutdown: %s in %.0f ms (%llu spans not sent, %llu failed or rejected)\n",
+                                 to_string(done.status), std::chrono::duration<double, std::milli>(Clock::now() - t0).count(),
+                                 static_cast<unsigned long long>(done.dropped), static_cast<unsigned long long>(done.failed));
                      return m.exported;
                    });
     }
+    std::printf("%s\n", describe(m).c_str());
+    if (m.submitted != m.exported + m.dropped() + m.failed() + m.rejected || m.pending != 0)
+      std::fprintf(stderr, "ACCOUNTING MISMATCH: submitted %llu != exported + dropped + failed + rejected\n",
+                   static_cast<unsigned long long>(m.submitted));
     if (o.compare) {
       // The same total queue capacity as the collector's per-thread rings.
       MutexQueue baseline(make_exporter(o), config.max_queue_size * o.threads, config.max_export_batch_size);
@@ -218,9 +284,13 @@ int main(int argc, char** argv) {
                                   baseline.shutdown();
                                   return baseline.exported();
                                 });
-      std::printf("ratio ringmpsc / mutex queue: end-to-end %.2fx, submit p50 %.2fx faster, p99 %.2fx faster\n",
-                  ours.spans_per_s / std::max(1.0, base.spans_per_s), base.p50 / std::max(1.0, ours.p50),
-                  base.p99 / std::max(1.0, ours.p99));
+      std::printf("ringmpsc collector vs mutex queue: end-to-end %.2fx the throughput, submit p50 %s, p99 %s, p999 %s\n",
+                  ours.spans_per_s / std::max(1.0, base.spans_per_s), ratio(base.p50, ours.p50).c_str(),
+                  ratio(base.p99, ours.p99).c_str(), ratio(base.p999, ours.p999).c_str());
+    }
+    if (m.submitted != 0 && m.exported == 0) {
+      std::fprintf(stderr, "span_generator: nothing could be exported\n");
+      return 1;
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "span_generator: %s\n", e.what());

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -70,6 +71,11 @@ struct Span {
   /// details), or nothing when it is valid.
   [[nodiscard]] std::optional<std::string> problem() const;
 
+  /// Replaces every ill-formed UTF-8 sequence in the span's strings (name, status
+  /// message, attribute keys and values, event names and attributes) with U+FFFD, as the
+  /// OpenTelemetry SDKs do. Returns how many strings it changed.
+  std::size_t sanitize_utf8();
+
   // Convenience for building spans.
   Span& name(std::string n) { details->name = std::move(n); return *this; }
   Span& attribute(std::string key, AttributeValue v) {
@@ -86,6 +92,13 @@ struct Span {
     return *this;
   }
 };
+
+/// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF).
+[[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
+/// `s` with each maximal ill-formed subsequence replaced by U+FFFD (the Unicode
+/// "substitution of maximal subparts" practice).
+[[nodiscard]] std::string to_valid_utf8(std::string_view s);
 
 /// Current time in Unix nanoseconds (system clock).
 [[nodiscard]] std::uint64_t now_unix_nano() noexcept;
