@@ -5,7 +5,8 @@ set -euo pipefail
 purpose="${1:-all}"
 
 test_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev catch2 pkg-config
-           nlohmann-json3-dev libcurl4-openssl-dev librapidcheck-dev python3)
+           nlohmann-json3-dev libcurl4-openssl-dev librapidcheck-dev python3
+           libasio-dev liburing-dev)
 bench_pkgs=(cmake ninja-build g++ libbenchmark-dev python3-matplotlib
             libatomic-queue-dev libreaderwriterqueue-dev libconcurrentqueue-dev
             libboost-dev libtbb-dev libxenium-dev)
