@@ -141,8 +141,8 @@ class Readiness {
 
   using Check = std::optional<Status> (*)(void*) noexcept;
 
-  Readiness(detail::EventCount* ev, void* source, Check check)
-      : ev_(ev), source_(source), check_(check), fd_(ev->open_fd()) {}
+  Readiness(detail::EventCount* ev, void* source, Check check_fn)
+      : ev_(ev), source_(source), check_(check_fn), fd_(ev->open_fd()) {}
 
   void withdraw_() noexcept {
     if (!armed_) return;

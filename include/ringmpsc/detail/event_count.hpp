@@ -103,9 +103,6 @@ class alignas(cache_line) EventCount {
     return !fd_owned_.exchange(true, std::memory_order_acq_rel);
   }
   void release_arming() noexcept { fd_owned_.store(false, std::memory_order_release); }
-  [[nodiscard]] bool arming_claimed() const noexcept {
-    return fd_owned_.load(std::memory_order_acquire);
-  }
 
   /// Arms the fd (open_fd() was called): true when armed (a notifier will write the fd),
   /// false when ready() held after F2 (not armed; the caller polls instead of waiting).
@@ -123,11 +120,6 @@ class alignas(cache_line) EventCount {
 
   /// Ends an arming: withdraws the token if no notifier took it and drains the fd.
   void disarm_fd() noexcept { withdraw_fd_(true); }
-
-  /// Whether the fd's token is still set (tests and assertions only: a snapshot).
-  [[nodiscard]] bool fd_token_set() const noexcept {
-    return (waiters_.load(std::memory_order_relaxed) & fd_armed) != 0;
-  }
 #endif
 
   [[nodiscard]] std::uint64_t parks() const noexcept {
