@@ -15,6 +15,9 @@
 #include <ringmpsc/readiness.hpp>
 
 #if __has_include(<asio/version.hpp>)
+#include <asio/detail/config.hpp>
+#endif
+#if defined(ASIO_HAS_CO_AWAIT)  // Asio 1.22 has no coroutines with clang and libstdc++
 #define RINGMPSC_BENCH_ASIO 1
 #include <ringmpsc/asio.hpp>
 

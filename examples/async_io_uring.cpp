@@ -20,6 +20,7 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -105,9 +106,11 @@ struct Task {
   };
   std::coroutine_handle<promise_type> handle;
   explicit Task(std::coroutine_handle<promise_type> h) : handle(h) {}
-  Task(const Task&) = delete;
-  Task& operator=(const Task&) = delete;
-  ~Task() { handle.destroy(); }
+  Task(Task&& o) noexcept : handle(std::exchange(o.handle, nullptr)) {}
+  Task& operator=(Task&&) = delete;
+  ~Task() {
+    if (handle) handle.destroy();
+  }
   [[nodiscard]] bool done() const { return handle.done(); }
 };
 

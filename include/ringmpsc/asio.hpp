@@ -74,8 +74,8 @@ class AsioReadiness {
   ~AsioReadiness() { cancel(); }
 
   /// Completes with (error_code, Status) when the side is ready; see the class comment.
-  template <class Token = ::asio::default_completion_token_t<executor_type>>
-  auto async_wait(Token&& token = ::asio::default_completion_token_t<executor_type>{}) {
+  template <class Token>
+  auto async_wait(Token&& token) {
     return ::asio::async_compose<Token, void(std::error_code, Status)>(
         WaitOp{core_}, token, core_->stream);
   }
