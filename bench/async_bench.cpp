@@ -3,12 +3,13 @@
 //   publish     single-item MPSC throughput of a channel whose readiness fds exist but
 //               nobody is armed, against the same channel type with no fd ever requested
 //               (and a spin-only channel, which has no notifier at all, for reference);
-//               2 and 4 producers, the ratio taken per round, rounds alternating
+//               2 and 4 producers, the ratio taken per round, rounds alternating; and the
+//               cost of one publication on one thread (no contention, little noise)
 //   latency     publish -> consumer running: a coroutine resumed by an Asio loop, beside a
 //               thread parked in pop() (wait::Blocking); p50 / p99 / max
 //   idle        CPU used by a loop (and by parked threads) waiting on an idle channel
 //   throughput  messages/s through an Asio consumer coroutine at saturation, against a
-//               plain consumer thread in consume()
+//               plain consumer thread in consume() (wait::Blocking and wait::Phased)
 //
 // Every item is checked (count and per-producer order). Run `async_bench --help`.
 #include <ringmpsc/channel.hpp>
@@ -67,16 +68,18 @@ void usage() {
       "                   [--rounds N] [--seconds S] [--samples N] [--producers N]\n"
       "                   [--json FILE]\n"
       "\n"
-      "  publish     items/s of single-item MPSC (2 and 4 producers) on a wait::Blocking\n"
-      "              channel whose readiness fds exist, nobody armed, vs the same channel\n"
-      "              with no fd requested (ratio per round, median of --rounds), and a\n"
+      "  publish     ns per item of try_push + try_consume on one thread, and items/s of\n"
+      "              single-item MPSC (2 and 4 producers), on a wait::Blocking channel\n"
+      "              whose readiness fds exist, nobody armed, vs the same channel with no\n"
+      "              fd requested (ratio per round, median of --rounds), and a\n"
       "              wait::Yielding channel (no notifier at all) for reference\n"
       "  latency     publish -> consumer running, p50/p99/max: an Asio coroutine woken\n"
       "              through the readiness fd, and a thread parked in pop() (futex)\n"
       "  idle        CPU time of an Asio loop (and of parked threads) waiting --seconds\n"
       "              on a channel nobody writes\n"
       "  throughput  items/s through an Asio consumer coroutine at saturation vs a\n"
-      "              consumer thread in consume(), --producers producer threads\n"
+      "              consumer thread in consume(), --producers producer threads, on a\n"
+      "              wait::Blocking and a wait::Phased channel\n"
       "  --quick     a few milliseconds per run (a smoke test: checks, not figures)\n"
       "  --json      also write the figures to FILE\n");
 }
@@ -95,6 +98,11 @@ double thread_cpu_seconds() {
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
+}
+/// The q-quantile (nearest rank) of v.
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
 }
 
 [[noreturn]] void fail(const char* what) {
@@ -186,10 +194,65 @@ double publish_run(int producers, double seconds, bool open_fds) {
   return static_cast<double>(at_end) / elapsed;
 }
 
+// One thread publishes 256 items with try_push, then consumes them, over and over: the
+// cost of a publication without any contention, so that what the fd could add is not lost
+// in the scheduling noise of a shared machine. Nanoseconds per item (push + consume).
+template <class Wait>
+double publish_cost_ns(double seconds, bool open_fds) {
+  using Ch = ringmpsc::Channel<std::uint64_t, Wait>;
+  Ch ch(Config{.ring_bits = 8, .max_producers = 1});
+  auto p = ch.register_producer().value();
+  std::vector<ringmpsc::Readiness> fds;  // exist, never armed
+  if constexpr (Wait::parks) {
+    if (open_fds) {
+      fds.push_back(ringmpsc::consumer_readiness(ch));
+      fds.push_back(ringmpsc::producer_readiness(p));
+    }
+  }
+  Verifier verify(1);
+  auto take = [&verify](std::uint64_t& v) { verify(v); };
+  std::uint64_t seq = 0;
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration<double>(seconds);
+  while (Clock::now() < end) {
+    for (int k = 0; k < 64; ++k) {
+      for (int i = 0; i < 256; ++i) {
+        if (!p.try_push(seq)) fail("publish_cost: full");
+        ++seq;
+      }
+      if (ch.try_consume(take) != 256) fail("publish_cost: consume");
+    }
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  verify.check(seq);
+  return elapsed * 1e9 / static_cast<double>(seq);
+}
+
 void publish_mode(const Options& o) {
-  std::puts("== publish: single-item MPSC, items/s (nobody armed; median of rounds)");
-  std::printf("%-10s %16s %16s %10s %18s\n", "producers", "no fd", "fd, not armed", "ratio",
+  std::puts("== publish, one thread: ns per item (try_push + try_consume), fastest of rounds");
+  std::printf("%-26s %10s %14s %8s %16s\n", "", "no fd", "fd, not armed", "ratio",
               "Yielding (ref)");
+  {
+    publish_cost_ns<ringmpsc::wait::Blocking>(o.seconds / 4, true);  // warm-up
+    std::vector<double> plain, with_fd, spin;
+    for (int r = 0; r < o.rounds; ++r) {
+      plain.push_back(publish_cost_ns<ringmpsc::wait::Blocking>(o.seconds / 2, false));
+      with_fd.push_back(publish_cost_ns<ringmpsc::wait::Blocking>(o.seconds / 2, true));
+      spin.push_back(publish_cost_ns<ringmpsc::wait::Yielding>(o.seconds / 2, false));
+    }
+    const double a = *std::min_element(plain.begin(), plain.end());
+    const double b = *std::min_element(with_fd.begin(), with_fd.end());
+    const double c = *std::min_element(spin.begin(), spin.end());
+    // Throughput ratio (fd / no fd) = cost ratio inverted.
+    std::printf("%-26s %10.2f %14.2f %7.3fx %16.2f\n", "1 producer, same thread", a, b, a / b, c);
+    json_add("publish_1t_no_fd_ns", a);
+    json_add("publish_1t_fd_not_armed_ns", b);
+    json_add("publish_1t_ratio", a / b);
+    json_add("publish_1t_yielding_ns", c);
+  }
+  std::puts("== publish, MPSC: single-item items/s (nobody armed; median of rounds)");
+  std::printf("%-10s %14s %14s %8s %16s %14s\n", "producers", "no fd", "fd, not armed",
+              "ratio", "ratio p25-p75", "Yielding (ref)");
   for (int producers : {2, 4}) {
     publish_run<ringmpsc::wait::Blocking>(producers, o.seconds / 4, true);  // warm-up
     std::vector<double> plain, with_fd, ratio, spin;
@@ -208,8 +271,9 @@ void publish_mode(const Options& o) {
       if (a > 0) ratio.push_back(b / a);
       spin.push_back(publish_run<ringmpsc::wait::Yielding>(producers, o.seconds, false));
     }
-    std::printf("%-10d %16.3e %16.3e %9.3fx %18.3e\n", producers, median(plain), median(with_fd),
-                median(ratio), median(spin));
+    std::printf("%-10d %14.3e %14.3e %7.3fx %7.3f-%.3fx %14.3e\n", producers, median(plain),
+                median(with_fd), median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75),
+                median(spin));
     const std::string k = "publish_p" + std::to_string(producers);
     json_add(k + "_no_fd", median(plain));
     json_add(k + "_fd_not_armed", median(with_fd));
@@ -370,9 +434,10 @@ void idle_mode(const Options& o) {
 
 // Producers push (blocking) as fast as they can for `seconds`, then drop their handles;
 // the consumer drains until disconnected. Returns items/s over the measured window.
-template <class Consume>
+template <class Wait, class Consume>
 double saturate(int producers, double seconds, Consume&& consume) {
-  BlockingCh ch(Config{.ring_bits = 12, .max_producers = static_cast<std::uint32_t>(producers)});
+  using Ch = ringmpsc::Channel<std::uint64_t, Wait>;
+  Ch ch(Config{.ring_bits = 12, .max_producers = static_cast<std::uint32_t>(producers)});
   std::atomic<bool> stop{false};
   std::vector<std::uint64_t> sent(static_cast<std::size_t>(producers), 0);
   std::vector<std::thread> threads;
@@ -414,17 +479,16 @@ double saturate(int producers, double seconds, Consume&& consume) {
   return static_cast<double>(at_end) / std::chrono::duration<double>(t_end - start).count();
 }
 
-void throughput_mode(const Options& o) {
-  std::printf("== throughput: %d producer threads pushing, items/s at saturation (median)\n",
-              o.producers);
-  auto thread_consumer = [](BlockingCh& ch, Verifier& verify, auto&& tick) {
+template <class Wait>
+void throughput_for(const Options& o, const char* policy) {
+  auto thread_consumer = [](auto& ch, Verifier& verify, auto&& tick) {
     std::thread consumer([&] {
       while (ch.consume([&](std::uint64_t& v) { verify(v); }).status == Status::ok) tick();
     });
     consumer.join();
   };
 #if RINGMPSC_BENCH_ASIO
-  auto asio_consumer = [](BlockingCh& ch, Verifier& verify, auto&& tick) {
+  auto asio_consumer = [](auto& ch, Verifier& verify, auto&& tick) {
     asio::io_context io(1);
     asio::co_spawn(
         io,
@@ -443,22 +507,31 @@ void throughput_mode(const Options& o) {
 #endif
   std::vector<double> plain, coro, ratio;
   for (int r = 0; r < std::max(1, o.rounds / 2); ++r) {
-    plain.push_back(saturate(o.producers, o.seconds, thread_consumer));
+    plain.push_back(saturate<Wait>(o.producers, o.seconds, thread_consumer));
 #if RINGMPSC_BENCH_ASIO
-    coro.push_back(saturate(o.producers, o.seconds, asio_consumer));
+    coro.push_back(saturate<Wait>(o.producers, o.seconds, asio_consumer));
     ratio.push_back(coro.back() / plain.back());
 #endif
   }
-  std::printf("%-44s %14.3e\n", "consumer thread in consume()", median(plain));
-  json_add("throughput_thread", median(plain));
+  std::printf("%-52s %14.3e\n", (std::string("consumer thread in consume(), ") + policy).c_str(),
+              median(plain));
+  json_add(std::string("throughput_thread_") + policy, median(plain));
 #if RINGMPSC_BENCH_ASIO
-  std::printf("%-44s %14.3e  (%.3fx)\n", "Asio coroutine (async_wait + try_consume)", median(coro),
-              median(ratio));
-  json_add("throughput_asio", median(coro));
-  json_add("throughput_asio_ratio", median(ratio));
+  std::printf("%-52s %14.3e  (%.3fx)\n",
+              (std::string("Asio coroutine (async_wait + try_consume), ") + policy).c_str(),
+              median(coro), median(ratio));
+  json_add(std::string("throughput_asio_") + policy, median(coro));
+  json_add(std::string("throughput_asio_ratio_") + policy, median(ratio));
 #else
-  std::puts("(Asio not installed: no coroutine figures)");
+  std::puts("(Asio coroutines not available: no coroutine figures)");
 #endif
+}
+
+void throughput_mode(const Options& o) {
+  std::printf("== throughput: %d producer threads pushing, items/s at saturation (median)\n",
+              o.producers);
+  throughput_for<ringmpsc::wait::Blocking>(o, "Blocking");
+  throughput_for<ringmpsc::wait::Phased>(o, "Phased");
 }
 
 }  // namespace
