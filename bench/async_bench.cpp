@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -64,7 +65,7 @@ struct Options {
 
 void usage() {
   std::puts(
-      "usage: async_bench [--mode publish|latency|idle|throughput|all] [--quick]\n"
+      "Usage: async_bench [--mode publish|latency|idle|throughput|all] [--quick]\n"
       "                   [--rounds N] [--seconds S] [--samples N] [--producers N]\n"
       "                   [--json FILE]\n"
       "\n"
@@ -534,39 +535,63 @@ void throughput_mode(const Options& o) {
   throughput_for<ringmpsc::wait::Phased>(o, "Phased");
 }
 
+// A message that names the option, and exit status 2 (the bench binaries' contract).
+[[noreturn]] void bad_usage(const std::string& what) {
+  std::fprintf(stderr, "async_bench: %s (see --help)\n", what.c_str());
+  std::exit(2);
+}
+
+long parse_long(const std::string& opt, const std::string& v, long lo, long hi) {
+  char* end = nullptr;
+  errno = 0;
+  const long x = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || errno != 0 || x < lo || x > hi)
+    bad_usage(opt + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+              "], got '" + v + "'");
+  return x;
+}
+
+double parse_seconds(const std::string& opt, const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || errno != 0 || !(x > 0 && x <= 3600))
+    bad_usage(opt + ": expected seconds in (0, 3600], got '" + v + "'");
+  return x;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        usage();
-        std::exit(2);
-      }
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) bad_usage(a + ": missing value");
       return argv[++i];
     };
     if (a == "--help" || a == "-h") {
       usage();
       return 0;
     } else if (a == "--mode") {
-      o.mode = next();
+      o.mode = value();
+      if (o.mode != "all" && o.mode != "publish" && o.mode != "latency" && o.mode != "idle" &&
+          o.mode != "throughput")
+        bad_usage("--mode: expected publish, latency, idle, throughput or all, got '" + o.mode + "'");
     } else if (a == "--quick") {
       o.quick = true;
     } else if (a == "--rounds") {
-      o.rounds = std::max(1, std::atoi(next().c_str()));
+      o.rounds = static_cast<int>(parse_long(a, value(), 1, 1000));
     } else if (a == "--seconds") {
-      o.seconds = std::atof(next().c_str());
+      o.seconds = parse_seconds(a, value());
     } else if (a == "--samples") {
-      o.samples = std::max(10, std::atoi(next().c_str()));
+      o.samples = static_cast<int>(parse_long(a, value(), 10, 10'000'000));
     } else if (a == "--producers") {
-      o.producers = std::max(1, std::atoi(next().c_str()));
+      o.producers = static_cast<int>(parse_long(a, value(), 1, 64));
     } else if (a == "--json") {
-      o.json = next();
+      o.json = value();
     } else {
-      usage();
-      return 2;
+      bad_usage("unknown option '" + a + "'");
     }
   }
   if (o.quick) {
@@ -575,11 +600,6 @@ int main(int argc, char** argv) {
     o.samples = 50;
   }
   const bool all = o.mode == "all";
-  if (!all && o.mode != "publish" && o.mode != "latency" && o.mode != "idle" &&
-      o.mode != "throughput") {
-    usage();
-    return 2;
-  }
   std::printf("async_bench: %u hardware threads; figures are indicative on a shared machine\n",
               std::thread::hardware_concurrency());
   if (all || o.mode == "publish") publish_mode(o);
