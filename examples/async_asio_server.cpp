@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -63,7 +64,17 @@ asio::awaitable<void> tick(Stats& stats) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "An Asio loop: a coroutine consumes a channel fed by 4 producer threads while\n"
+                 "another handles a timer; checks that every item arrives, in order per producer.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   Channel channel(ringmpsc::Config{.ring_bits = 10, .max_producers = kProducers});
   asio::io_context io(1);
   Stats stats;

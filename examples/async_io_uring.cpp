@@ -14,6 +14,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <cstdio>
+#include <string_view>
 #include <cstring>
 #include <exception>
 #include <optional>
@@ -138,7 +139,17 @@ Task consume(Channel& channel, UringLoop& loop, Stats& stats) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "A coroutine consumes a channel fed by 4 producer threads, waiting through\n"
+                 "io_uring; checks every item. Exits 77 when io_uring is unavailable.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   std::optional<UringLoop> loop;
   try {
     loop.emplace();
