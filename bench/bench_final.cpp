@@ -2,30 +2,35 @@
 // is. N independent ring/consumer pairs (no MPSC at all), u32 items, 32K-item batches,
 // zero-copy reserve/commit. "no-read": the consumer only moves head, as the Zig and Rust
 // figures do; "read": the consumer sums every item. The memset row is the same bytes
-// written by one thread with nothing else: what the no-read figure really measures.
-// Usage: bench_final [--quick] [--pairs N] [--json F]
+// written with nothing else: what the no-read figure really measures.
 #include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
 
-#include "harness.hpp"
+#include "cli.hpp"
+#include "cpu.hpp"
+#include "machine.hpp"
+#include "protocol.hpp"
+#include "report.hpp"
 
 namespace {
 using namespace bench;
 
 constexpr std::size_t kBatch = 32768;
 
-struct PairResult {
-  double msgs_per_s;
-  bool ok;
-};
-
-PairResult run_pairs(unsigned pairs, bool read, double seconds) {
+Sample run_pairs(unsigned pairs, bool read, std::chrono::nanoseconds duration) {
   std::vector<std::unique_ptr<ringmpsc::Ring<std::uint32_t>>> rings;
   for (unsigned i = 0; i < pairs; ++i)
-    rings.push_back(std::make_unique<ringmpsc::Ring<std::uint32_t>>(ringmpsc::Config{.ring_bits = 17}));
+    rings.push_back(
+        std::make_unique<ringmpsc::Ring<std::uint32_t>>(ringmpsc::Config{.ring_bits = 17}));
   std::atomic<bool> stop{false};
   auto done = std::make_unique<std::atomic<bool>[]>(pairs);
   std::vector<std::uint64_t> produced(pairs), consumed(pairs), sums(pairs), expect(pairs);
   std::vector<std::thread> threads;
+  const double cpu0 = cpu_seconds();
   const auto t0 = Clock::now();
   for (unsigned i = 0; i < pairs; ++i) {
     threads.emplace_back([&, i] {
@@ -69,71 +74,106 @@ PairResult run_pairs(unsigned pairs, bool read, double seconds) {
       sums[i] = sum;
     });
   }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  std::this_thread::sleep_for(duration);
   stop.store(true, std::memory_order_release);
   for (auto& t : threads) t.join();
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::uint64_t total = 0;
-  bool ok = true;
+  const double cpu = cpu_seconds() - cpu0;
+  Sample s;
+  s.verified = s.ordered = true;
   for (unsigned i = 0; i < pairs; ++i) {
-    total += consumed[i];
-    ok = ok && consumed[i] == produced[i] && (!read || sums[i] == expect[i]);
+    s.items += consumed[i];
+    s.verified = s.verified && consumed[i] == produced[i] && (!read || sums[i] == expect[i]);
   }
-  return {static_cast<double>(total) / secs, ok};
+  s.value = static_cast<double>(s.items) / secs;
+  s.msgs_per_cpu_s = cpu > 0 ? static_cast<double>(s.items) / cpu : 0;
+  if (!s.verified) s.problem = "count or checksum mismatch";
+  return s;
 }
 
-double memset_rate(double seconds) {
-  std::vector<std::uint32_t> buf(std::size_t{1} << 17);
-  std::uint64_t n = 0;
-  const auto t0 = Clock::now();
-  while (Clock::now() - t0 < std::chrono::duration<double>(seconds)) {
-    for (std::size_t off = 0; off < buf.size(); off += kBatch) {
-      std::memset(buf.data() + off, static_cast<int>(n & 0xff), kBatch * sizeof(std::uint32_t));
-      n += kBatch;
-    }
-    asm volatile("" : : "r"(buf.data()) : "memory");
+/// The same bytes written by `threads` threads with memset, nothing else.
+Sample memset_rate(unsigned threads, std::chrono::nanoseconds duration) {
+  std::vector<std::uint64_t> counts(threads);
+  std::vector<std::thread> pool;
+  const double cpu0 = cpu_seconds();
+  for (unsigned i = 0; i < threads; ++i) {
+    pool.emplace_back([&, i] {
+      pin_to(static_cast<int>((2 * i) % cpu_count()));
+      std::vector<std::uint32_t> buf(std::size_t{1} << 17);
+      std::uint64_t n = 0;
+      for (const auto t0 = Clock::now(); Clock::now() - t0 < duration;) {
+        for (std::size_t off = 0; off < buf.size(); off += kBatch) {
+          std::memset(buf.data() + off, static_cast<int>(n & 0xff), kBatch * sizeof(std::uint32_t));
+          n += kBatch;
+        }
+        asm volatile("" : : "r"(buf.data()) : "memory");
+      }
+      counts[i] = n;
+    });
   }
-  return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - t0).count();
+  for (auto& t : pool) t.join();
+  const double cpu = cpu_seconds() - cpu0;
+  Sample s;
+  for (std::uint64_t c : counts) s.items += c;
+  s.value = static_cast<double>(s.items) / std::chrono::duration<double>(duration).count();
+  s.msgs_per_cpu_s = cpu > 0 ? static_cast<double>(s.items) / cpu : 0;
+  s.verified = s.ordered = true;
+  return s;
 }
 }  // namespace
 
 int main(int argc, char** argv) {
   bool quick = false;
-  unsigned pairs = std::max(1u, cpu_count() / 2);
-  std::string json = "bench_final.json";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--quick") quick = true;
-    else if (a == "--pairs" && i + 1 < argc) pairs = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
-    else if (a == "--json" && i + 1 < argc) json = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: bench_final [--quick] [--pairs N] [--json F]\n");
-      return 2;
-    }
-  }
-  const double secs = quick ? 0.05 : 1.0;
-  const int rounds = quick ? 1 : 5;
-  std::vector<double> noread, withread, mem;
-  bool ok = true;
-  for (int r = 0; r < rounds; ++r) {
-    const auto a = run_pairs(pairs, false, secs);
-    const auto b = run_pairs(pairs, true, secs);
-    ok = ok && a.ok && b.ok;
-    noread.push_back(a.msgs_per_s);
-    withread.push_back(b.msgs_per_s);
-    mem.push_back(memset_rate(secs) * pairs);
-  }
-  std::printf("# bench_final: parity with the originals' headline setup (NOT message passing)\n\n");
-  std::printf("%u independent ring/consumer pairs, u32, %zu-item zero-copy batches, %d rounds of %.2f s\n\n",
-              pairs, kBatch, rounds, secs);
-  std::printf("| configuration | median M msg/s | vs memset |\n|---|---:|---:|\n");
-  const double m = median(mem);
-  std::printf("| ringmpsc, consumer does not read (Zig/Rust headline style) | %.0f | %.2fx |\n", median(noread) / 1e6, median(noread) / m);
-  std::printf("| ringmpsc, consumer reads and sums every item | %.0f | %.2fx |\n", median(withread) / 1e6, median(withread) / m);
-  std::printf("| plain memset of the same bytes, %u thread(s) | %.0f | 1.00x |\n", pairs, m / 1e6);
-  std::ofstream(json) << "{\"pairs\": " << pairs << ", \"batch\": " << kBatch << ", \"no_read_msgs_per_s\": "
-                      << median(noread) << ", \"read_msgs_per_s\": " << median(withread)
-                      << ", \"memset_msgs_per_s\": " << m << ", \"verified\": " << (ok ? "true" : "false") << "}\n";
+  std::optional<unsigned> pairs_opt;
+  std::optional<int> rounds_opt;
+  std::optional<double> seconds_opt;
+  std::string json, md;
+  Cli("bench_final",
+      "The Zig and Rust originals' headline setup, labelled for what it is: N independent\n"
+      "ring/consumer pairs (no MPSC), u32, 32K-item zero-copy batches, a consumer that does\n"
+      "not read (the originals' figure) and one that sums every item, beside a memset of the\n"
+      "same bytes. This is not message passing; scaling_benchmark measures that.")
+      .flag("--quick", "smoke run: 1 round of 0.05 s, no warm-up", [&] { quick = true; })
+      .integer("--pairs", "ring/consumer pairs (default: cores / 2)", pairs_opt, 1u, 1024u)
+      .integer("--rounds", "rounds (default 5; --quick: 1)", rounds_opt, 1, 1000)
+      .number("--seconds", "seconds per run (default 1; --quick: 0.05)", seconds_opt, 0.001, 600)
+      .text("--json", "FILE", "write the JSON report there", json)
+      .text("--md", "FILE", "write the markdown report there (it is printed either way)", md)
+      .parse(argc, argv);
+  const unsigned pairs = pairs_opt.value_or(std::max(1u, cpu_count() / 2));
+  const int rounds = rounds_opt.value_or(quick ? 1 : 5);
+  const std::chrono::nanoseconds run(
+      static_cast<long long>(seconds_opt.value_or(quick ? 0.05 : 1.0) * 1e9));
+
+  Group g{format("%u independent ring/consumer pairs, u32, %zu-item zero-copy batches (NOT message "
+                 "passing)",
+                 pairs, kBatch),
+          "parity",
+          "u32",
+          pairs,
+          kBatch,
+          std::size_t{1} << 17};
+  g.entries.push_back({"ringmpsc, consumer does not read (Zig/Rust headline style)", true,
+                       [=] { return run_pairs(pairs, false, run); }});
+  g.entries.push_back({"ringmpsc, consumer reads and sums every item", true,
+                       [=] { return run_pairs(pairs, true, run); }});
+  g.entries.push_back({format("plain memset of the same bytes, %u thread(s)", pairs), false,
+                       [=] { return memset_rate(pairs, run); }, "", true});
+  const bool ok = run_group(g, rounds, !quick);
+  Report r{
+      "bench_final: parity with the originals' headline setup (NOT message passing)",
+      environment(std::chrono::milliseconds(quick ? 20 : 200)),
+      rounds,
+      std::chrono::duration<double, std::milli>(run).count(),
+      {format(
+          "Protocol: %d rounds x %.2f s per run, rotated order, %s; pair i: producer on CPU 2i, "
+          "consumer on CPU 2i+1 (mod cores)",
+          rounds, std::chrono::duration<double>(run).count(),
+          quick ? "no warm-up" : "warm-up discarded")},
+      {},
+      {}};
+  r.groups.push_back(std::move(g));
+  write_report(r, json, md);
   if (!ok) std::fprintf(stderr, "bench_final: count or checksum mismatch\n");
   return ok ? 0 : 1;
 }

@@ -5,11 +5,30 @@
 #include <benchmark/benchmark.h>
 #include <time.h>
 
-#include "harness.hpp"
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "cli.hpp"
+#include "cpu.hpp"
+#include "protocol.hpp"
 
 namespace {
 using namespace bench;
 constexpr std::uint64_t kItems = 1 << 20;
+
+/// One benchmark iteration's threads: side(i) on `n` threads pinned by producer_cpu(i),
+/// main() on the benchmark thread pinned to CPU 0 meanwhile; returns once all are done.
+template <class Side, class Main>
+void with_threads(unsigned n, Side&& side, Main&& main) {
+  run_pinned(
+      n,
+      [&](unsigned i, std::atomic<bool>&) {
+        side(i);
+        return true;
+      },
+      [&](std::atomic<bool>&) { main(); });
+}
 
 template <class T>
 struct HeapRing : ringmpsc::Ring<T> {
@@ -24,18 +43,19 @@ void SpscSingle(benchmark::State& state) {
   using T = typename R::value_type;
   auto ring = std::make_unique<R>();
   for (auto _ : state) {
-    std::thread producer([&] {
-      pin_to(producer_cpu(0));
-      for (std::uint64_t i = 0; i < kItems; ++i)
-        while (!ring->try_push(make_msg<T>(0, i))) {
-        }
-    });
-    ScopedPin pin(0);
-    T v{};
-    std::uint64_t got = 0;
-    while (got < kItems) got += ring->try_pop(v);
-    benchmark::DoNotOptimize(v);
-    producer.join();
+    with_threads(
+        1,
+        [&](unsigned) {
+          for (std::uint64_t i = 0; i < kItems; ++i)
+            while (!ring->try_push(make_msg<T>(0, i))) {
+            }
+        },
+        [&] {
+          T v{};
+          std::uint64_t got = 0;
+          while (got < kItems) got += ring->try_pop(v);
+          benchmark::DoNotOptimize(v);
+        });
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kItems));
 }
@@ -44,24 +64,26 @@ BENCHMARK(SpscSingle<InlineRing<std::uint64_t>>)->UseRealTime();
 BENCHMARK(SpscSingle<HeapRing<std::uint32_t>>)->UseRealTime();
 BENCHMARK(SpscSingle<HeapRing<Msg64>>)->UseRealTime();
 
-// Bulk send of B items, consume_up_to(B) on the other side.
+// Bulk try_send of B items, try_consume(h, B) on the other side.
 void Batch(benchmark::State& state) {
   const auto b = static_cast<std::size_t>(state.range(0));
   HeapRing<std::uint64_t> ring;
   std::vector<std::uint64_t> buf(b);
   for (auto _ : state) {
-    std::thread producer([&] {
-      pin_to(producer_cpu(0));
-      for (std::uint64_t i = 0; i < kItems;) {
-        const std::size_t n = std::min<std::uint64_t>(b, kItems - i);
-        i += ring.try_send({buf.data(), n});
-      }
-    });
-    ScopedPin pin(0);
-    std::uint64_t got = 0, sum = 0;
-    while (got < kItems) got += ring.try_consume([&](const std::uint64_t& v) { sum += v; }, b);
-    benchmark::DoNotOptimize(sum);
-    producer.join();
+    with_threads(
+        1,
+        [&](unsigned) {
+          for (std::uint64_t i = 0; i < kItems;) {
+            const std::size_t n = std::min<std::uint64_t>(b, kItems - i);
+            i += ring.try_send({buf.data(), n});
+          }
+        },
+        [&] {
+          std::uint64_t got = 0, sum = 0;
+          while (got < kItems)
+            got += ring.try_consume([&](const std::uint64_t& v) { sum += v; }, b);
+          benchmark::DoNotOptimize(sum);
+        });
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kItems));
 }
@@ -72,31 +94,32 @@ void ZeroCopy(benchmark::State& state) {
   const auto b = static_cast<std::size_t>(state.range(0));
   HeapRing<std::uint64_t> ring;
   for (auto _ : state) {
-    std::thread producer([&] {
-      pin_to(producer_cpu(0));
-      for (std::uint64_t i = 0; i < kItems;) {
-        auto r = ring.try_reserve(std::min<std::uint64_t>(b, kItems - i));
-        if (!r) continue;
-        for (auto& s : r.span()) s = i++;
-        if (!r.commit()) return;
-      }
-    });
-    ScopedPin pin(0);
-    std::uint64_t got = 0, sum = 0;
-    while (got < kItems) {
-      const auto v = ring.readable();
-      for (std::uint64_t x : v) sum += x;
-      ring.advance(v.size());
-      got += v.size();
-    }
-    benchmark::DoNotOptimize(sum);
-    producer.join();
+    with_threads(
+        1,
+        [&](unsigned) {
+          for (std::uint64_t i = 0; i < kItems;) {
+            auto r = ring.try_reserve(std::min<std::uint64_t>(b, kItems - i));
+            if (!r) continue;
+            for (auto& s : r.span()) s = i++;
+            if (!r.commit()) return;
+          }
+        },
+        [&] {
+          std::uint64_t got = 0, sum = 0;
+          while (got < kItems) {
+            const auto v = ring.readable();
+            for (std::uint64_t x : v) sum += x;
+            ring.advance(v.size());
+            got += v.size();
+          }
+          benchmark::DoNotOptimize(sum);
+        });
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kItems));
 }
 BENCHMARK(ZeroCopy)->Arg(1)->Arg(8)->Arg(64)->Arg(256)->Arg(4096)->UseRealTime();
 
-// P producer threads -> one Channel consumer (consume_all).
+// P producer threads -> one Channel consumer (try_consume, everything published).
 template <class Wait>
 void Mpsc(benchmark::State& state) {
   const auto producers = static_cast<unsigned>(state.range(0));
@@ -104,24 +127,22 @@ void Mpsc(benchmark::State& state) {
   for (auto _ : state) {
     ringmpsc::Channel<std::uint64_t, Wait> ch(
         ringmpsc::Config{.ring_bits = 13, .max_producers = producers});
-    std::vector<std::thread> threads;
-    for (unsigned p = 0; p < producers; ++p) {
-      threads.emplace_back([&, p] {
-        pin_to(producer_cpu(p));
-        auto prod = ch.register_producer().value();
-        for (std::uint64_t i = 0; i < per; ++i)
-          while (!prod.try_push(i)) std::this_thread::yield();
-      });
-    }
-    ScopedPin pin(0);
-    std::uint64_t got = 0, sum = 0;
-    while (got < per * producers) {
-      const auto n = ch.try_consume([&](const std::uint64_t& v) { sum += v; });
-      if (n == 0) std::this_thread::yield();
-      got += n;
-    }
-    benchmark::DoNotOptimize(sum);
-    for (auto& t : threads) t.join();
+    with_threads(
+        producers,
+        [&](unsigned) {
+          auto prod = ch.register_producer().value();
+          for (std::uint64_t i = 0; i < per; ++i)
+            while (!prod.try_push(i)) std::this_thread::yield();
+        },
+        [&] {
+          std::uint64_t got = 0, sum = 0;
+          while (got < per * producers) {
+            const auto n = ch.try_consume([&](const std::uint64_t& v) { sum += v; });
+            if (n == 0) std::this_thread::yield();
+            got += n;
+          }
+          benchmark::DoNotOptimize(sum);
+        });
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per * producers));
 }
@@ -134,25 +155,27 @@ void PingPong(benchmark::State& state) {
   using Ch = ringmpsc::Channel<std::uint64_t, Wait>;
   Ch ping(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   Ch pong(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
-  std::thread echo([&] {
-    pin_to(producer_cpu(0));
-    auto back = pong.register_producer().value();
-    std::uint64_t v[1];
-    while (ping.recv(v).status == ringmpsc::Status::ok)
-      if (back.push(v[0]) != ringmpsc::Status::ok) break;
-  });
-  auto out = ping.register_producer().value();
-  ScopedPin pin(0);
-  std::uint64_t v[1];
-  std::uint64_t i = 0;
-  for (auto _ : state) {
-    (void)out.push(i++);
-    (void)pong.recv(v);
-  }
-  ping.close();
-  echo.join();
-  state.counters["round_trip_ns"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  with_threads(
+      1,
+      [&](unsigned) {
+        auto back = pong.register_producer().value();
+        std::uint64_t v[1];
+        while (ping.recv(v).status == ringmpsc::Status::ok)
+          if (back.push(v[0]) != ringmpsc::Status::ok) break;
+      },
+      [&] {
+        auto out = ping.register_producer().value();
+        std::uint64_t v[1];
+        std::uint64_t i = 0;
+        for (auto _ : state) {
+          (void)out.push(i++);
+          (void)pong.recv(v);
+        }
+        ping.close();
+      });
+  state.counters["round_trip_ns"] =
+      benchmark::Counter(static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(PingPong<ringmpsc::wait::Yielding>)->UseRealTime();
 BENCHMARK(PingPong<ringmpsc::wait::Phased>)->UseRealTime();
@@ -161,30 +184,31 @@ BENCHMARK(PingPong<ringmpsc::wait::Blocking>)->UseRealTime();
 // Time from a push into an idle channel to the blocked consumer's return from wait().
 template <class Wait>
 void WakeupLatency(benchmark::State& state) {
-  ringmpsc::Channel<std::uint64_t, Wait> ch(
-      ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
+  ringmpsc::Channel<std::uint64_t, Wait> ch(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   std::vector<double> lat;
   std::atomic<std::int64_t> sent_at{0};
   std::atomic<bool> stop{false};
-  std::thread consumer([&] {
-    pin_to(0);
-    std::uint64_t v[1];
-    while (!stop) {
-      const auto r = ch.try_recv_for(v, std::chrono::milliseconds(100));
-      if (r.status == ringmpsc::Status::ok)
-        lat.push_back(static_cast<double>(Clock::now().time_since_epoch().count() - sent_at.load()));
-    }
-  });
-  auto p = ch.register_producer().value();
-  pin_to(producer_cpu(0));
-  for (auto _ : state) {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));  // let the consumer park
-    sent_at.store(Clock::now().time_since_epoch().count());
-    (void)p.push(1);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  stop = true;
-  consumer.join();
+  with_threads(
+      1,
+      [&](unsigned) {
+        std::uint64_t v[1];
+        while (!stop) {
+          const auto r = ch.try_recv_for(v, std::chrono::milliseconds(100));
+          if (r.status == ringmpsc::Status::ok)
+            lat.push_back(
+                static_cast<double>(Clock::now().time_since_epoch().count() - sent_at.load()));
+        }
+      },
+      [&] {
+        auto p = ch.register_producer().value();
+        for (auto _ : state) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));  // let the consumer park
+          sent_at.store(Clock::now().time_since_epoch().count());
+          (void)p.push(1);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        stop = true;
+      });
   std::sort(lat.begin(), lat.end());
   if (!lat.empty()) {
     state.counters["p50_ns"] = lat[lat.size() / 2];
@@ -204,28 +228,52 @@ double thread_cpu_seconds() {
 // CPU used by a consumer blocked for 1 s on an idle channel, in % of one core.
 template <class Wait>
 void IdleCpu(benchmark::State& state) {
-  ringmpsc::Channel<std::uint64_t, Wait> ch(
-      ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
+  ringmpsc::Channel<std::uint64_t, Wait> ch(ringmpsc::Config{.ring_bits = 4, .max_producers = 1});
   double pct = 0;
   for (auto _ : state) {
     double cpu = 0, wall = 0;
-    std::thread consumer([&] {
-      const double c0 = thread_cpu_seconds();
-      const auto t0 = Clock::now();
-      benchmark::DoNotOptimize(ch.wait_for(std::chrono::seconds(1)));
-      wall = std::chrono::duration<double>(Clock::now() - t0).count();
-      cpu = thread_cpu_seconds() - c0;
-    });
-    consumer.join();
+    with_threads(
+        1,
+        [&](unsigned) {
+          const double c0 = thread_cpu_seconds();
+          const auto t0 = Clock::now();
+          benchmark::DoNotOptimize(ch.wait_for(std::chrono::seconds(1)));
+          wall = std::chrono::duration<double>(Clock::now() - t0).count();
+          cpu = thread_cpu_seconds() - c0;
+        },
+        [] {});
     pct = 100.0 * cpu / wall;
   }
   state.counters["cpu_pct_of_core"] = pct;
 }
-BENCHMARK(IdleCpu<ringmpsc::wait::Blocking>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(IdleCpu<ringmpsc::wait::Phased>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(IdleCpu<ringmpsc::wait::Sleeping>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(IdleCpu<ringmpsc::wait::Yielding>)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+// One iteration (the consumer blocks for 1 s), reported in milliseconds.
+void one_blocked_second(benchmark::internal::Benchmark* b) {
+  b->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+BENCHMARK(IdleCpu<ringmpsc::wait::Blocking>)->Apply(one_blocked_second);
+BENCHMARK(IdleCpu<ringmpsc::wait::Phased>)->Apply(one_blocked_second);
+BENCHMARK(IdleCpu<ringmpsc::wait::Sleeping>)->Apply(one_blocked_second);
+BENCHMARK(IdleCpu<ringmpsc::wait::Yielding>)->Apply(one_blocked_second);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  std::vector<char*> rest =
+      Cli("ringmpsc_gbench",
+          "Google Benchmark views that complement scaling_benchmark's side-by-side tables:\n"
+          "per-operation throughput, ping-pong, wake-up latency (p50/p99) and the CPU a blocked\n"
+          "consumer burns.")
+          .pass_through("--benchmark_", "Google Benchmark's own flags, listed below",
+                        [] {
+                          std::printf("\nGoogle Benchmark's flags:\n");
+                          benchmark::PrintDefaultHelp();
+                        })
+          .parse(argc, argv);
+  int n = static_cast<int>(rest.size());
+  rest.push_back(nullptr);
+  benchmark::Initialize(&n, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

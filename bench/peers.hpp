@@ -1,18 +1,24 @@
 // Adapters that give every queue in the comparison one shape:
-//   Q(producers, slots_per_producer)      equal capacity in bytes: P x C slots in all
-//   Q::Producer p = q.producer(i);  p.push(v)  p.push_bulk(ptr, n)
-//   q.pop(v)                              one item
-//   q.consume(f, max)                     up to max items through f, with the queue's best
-//                                         consumer API (in place where it has one)
-// Each peer is compiled only when its Debian package is present (RINGMPSC_HAVE_* from CMake).
+//   Q q(QueueSpec{producers, slots, metrics})  equal capacity in bytes: P x slots in all
+//   auto p = q.producer(i);  p.push(v)  p.push_bulk(ptr, n)
+//   q.pop(v)                  one item
+//   q.consume(f, max)         up to max items through f, with the queue's best consumer
+//                             API (in place where it has one)
+// and the peer registry (for_each_peer), the one list of the queues ringmpsc is compared
+// with. Each peer is compiled only when its Debian package is present (RINGMPSC_HAVE_*
+// from CMake).
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <ringmpsc/ringmpsc.hpp>
@@ -41,63 +47,162 @@
 
 namespace bench {
 
-// Default bulk operations for queues without them: a loop of single operations.
-template <class Self, class T>
-struct SingleItemBulk {
-  std::size_t push_bulk(const T* v, std::size_t n) {
-    std::size_t i = 0;
-    while (i < n && static_cast<Self*>(this)->push(v[i])) ++i;
-    return i;
+/// How a queue under test is sized: `slots` per producer ring (a shared queue gets
+/// producers x slots), and whether ringmpsc counts Metrics.
+struct QueueSpec {
+  unsigned producers = 1;
+  std::size_t slots = 8192;
+  bool metrics = false;
+
+  [[nodiscard]] ringmpsc::Config config() const {
+    return {.ring_bits = static_cast<std::uint32_t>(std::countr_zero(slots)),
+            .max_producers = producers,
+            .metrics = metrics ? ringmpsc::MetricsMode::on : ringmpsc::MetricsMode::off};
   }
 };
-template <class Q, class T, class F>
-std::size_t consume_by_pop(Q& q, F& f, std::size_t max) {
-  std::size_t n = 0;
-  T v{};
-  while (n < max && q.pop(v)) {
-    f(v);
-    ++n;
+
+/// The groups a queue joins.
+namespace role {
+inline constexpr unsigned spsc = 1;        // SPSC single item
+inline constexpr unsigned spsc_batch = 2;  // SPSC batches
+inline constexpr unsigned mpsc = 4;        // MPSC, single-item pushes
+inline constexpr unsigned mpsc_batch = 8;  // MPSC, batches of pushes
+}  // namespace role
+
+/// What a peer adapter declares unless it says otherwise: a note for its name (such as
+/// "tokens"), whether its producers have a bulk write of their own.
+struct PeerDefaults {
+  static constexpr const char* note = "";
+  static constexpr bool ours = false, native_bulk = false;
+};
+
+/// A queue's name in a group; `bulk`: the group's producers write batches, which a queue
+/// with its own bulk API (Q::native_bulk) takes in one call.
+template <class Q>
+std::string label(bool bulk) {
+  std::string notes = Q::note;
+  if (bulk && Q::native_bulk) notes += notes.empty() ? "bulk" : ", bulk";
+  return notes.empty() ? Q::name : std::string(Q::name) + " (" + notes + ")";
+}
+
+/// producer(i) of a queue every producer writes through the adapter: push is
+/// Self::push_one; push_bulk is Self::push_many where the queue has a bulk write, else a
+/// loop of push_one.
+template <class Self, class T>
+struct SharedProducer {
+  struct Producer {
+    Self* q;
+    bool push(const T& v) { return q->push_one(v); }
+    std::size_t push_bulk(const T* v, std::size_t n) {
+      if constexpr (Self::native_bulk) {
+        return q->push_many(v, n);
+      } else {
+        std::size_t i = 0;
+        while (i < n && q->push_one(v[i])) ++i;
+        return i;
+      }
+    }
+  };
+  Producer producer(unsigned) { return {static_cast<Self*>(this)}; }
+};
+
+/// consume(f, max) of a queue without an in-place consumer: one Self::pop_many into a
+/// buffer (a bulk copy out) where the queue has it, else a burst of Self::pop.
+template <class Self, class T>
+class CopyOutConsumer {
+ public:
+  template <class F>
+  std::size_t consume(F& f, std::size_t max) {
+    Self& q = static_cast<Self&>(*this);
+    if constexpr (requires(Self& s, T* out, std::size_t n) { s.pop_many(out, n); }) {
+      if (buf_.size() < max) buf_.resize(std::min<std::size_t>(max, 1 << 16));
+      const std::size_t n = q.pop_many(buf_.data(), std::min(max, buf_.size()));
+      for (std::size_t i = 0; i < n; ++i) f(buf_[i]);
+      return n;
+    } else {
+      std::size_t n = 0;
+      T v{};
+      while (n < max && q.pop(v)) {
+        f(v);
+        ++n;
+      }
+      return n;
+    }
   }
-  return n;
-}
-template <class Q, class T, class F>
-std::size_t consume_by_pop_bulk(Q& q, F& f, std::size_t max, std::vector<T>& buf) {
-  if (buf.size() < max) buf.resize(std::min<std::size_t>(max, 1 << 16));
-  const std::size_t n = q.pop_bulk(buf.data(), std::min(max, buf.size()));
-  for (std::size_t i = 0; i < n; ++i) f(buf[i]);
-  return n;
-}
+
+ private:
+  std::vector<T> buf_;
+};
+
+/// A peer whose own calls are q.try_push(v) and q.try_pop(v), with q its Self::q.
+template <class Self, class T>
+struct TryPushPop : PeerDefaults, SharedProducer<Self, T>, CopyOutConsumer<Self, T> {
+  bool push_one(const T& v) { return static_cast<Self*>(this)->q.try_push(v); }
+  bool pop(T& v) { return static_cast<Self*>(this)->q.try_pop(v); }
+};
 
 // ------------------------------------------------------------------------- ringmpsc ---
 
-template <class T>
-struct OursRing {
-  static constexpr const char* name = "ringmpsc::Ring";
-  static constexpr bool multi_producer = false, ours = true;
-  ringmpsc::Ring<T> ring;
-  OursRing(unsigned, std::size_t cap)
-      : ring(ringmpsc::Config{.ring_bits = static_cast<std::uint32_t>(std::countr_zero(cap))}) {}
+/// One ring R with ringmpsc's member names (ringmpsc::Ring, or the in-house ring); its
+/// producer and its consumer are the ring itself.
+template <class R, class T>
+struct OneRing {
+  R ring;
+  template <class... Args>
+  explicit OneRing(Args&&... args) : ring(std::forward<Args>(args)...) {}
   struct Producer {
-    ringmpsc::Ring<T>* r;
+    R* r;
     bool push(const T& v) { return r->try_push(v); }
     std::size_t push_bulk(const T* v, std::size_t n) { return r->try_send({v, n}); }
   };
   Producer producer(unsigned) { return {&ring}; }
   bool pop(T& v) { return ring.try_pop(v); }
   template <class F>
-  std::size_t consume(F& f, std::size_t max) { return ring.try_consume(f, max); }
+  std::size_t consume(F& f, std::size_t max) {
+    return ring.try_consume(f, max);
+  }
+  R& consumer() { return ring; }
 };
+
+template <class T, class Wait = ringmpsc::default_wait>
+struct OursRing : OneRing<ringmpsc::Ring<T, Wait>, T> {
+  static constexpr const char* name = "ringmpsc::Ring";
+  static constexpr bool ours = true;
+  explicit OursRing(const QueueSpec& s) : OneRing<ringmpsc::Ring<T, Wait>, T>(s.config()) {}
+  ringmpsc::Metrics metrics() const { return this->ring.metrics(); }
+};
+
+/// Ring, copying out on the consumer side too (try_send + try_recv).
+template <class T>
+struct OursRingCopying : OursRing<T>, CopyOutConsumer<OursRingCopying<T>, T> {
+  static constexpr const char* name = "ringmpsc::Ring try_send/try_recv (copying)";
+  using OursRing<T>::OursRing;
+  using CopyOutConsumer<OursRingCopying<T>, T>::consume;
+  std::size_t pop_many(T* out, std::size_t n) { return this->ring.try_recv(std::span<T>(out, n)); }
+};
+
+template <class Wait>
+constexpr const char* wait_name() {
+  if constexpr (std::is_same_v<Wait, ringmpsc::wait::Phased>)
+    return "Phased";
+  else if constexpr (std::is_same_v<Wait, ringmpsc::wait::Yielding>)
+    return "Yielding";
+  else if constexpr (std::is_same_v<Wait, ringmpsc::wait::Blocking>)
+    return "Blocking";
+  else if constexpr (std::is_same_v<Wait, ringmpsc::wait::Sleeping>)
+    return "Sleeping";
+  else
+    return "BusySpin";
+}
 
 template <class T, class Wait>
 struct OursChannel {
-  static constexpr const char* name =
-      Wait::parks ? "ringmpsc::Channel (Phased)" : "ringmpsc::Channel (Yielding)";
-  static constexpr bool multi_producer = true, ours = true;
+  static inline const std::string name =
+      std::string("ringmpsc::Channel (") + wait_name<Wait>() + ")";
+  static constexpr bool ours = true;
   using Ch = ringmpsc::Channel<T, Wait>;
   Ch ch;
-  OursChannel(unsigned producers, std::size_t cap)
-      : ch(ringmpsc::Config{.ring_bits = static_cast<std::uint32_t>(std::countr_zero(cap)),
-                            .max_producers = producers}) {}
+  explicit OursChannel(const QueueSpec& s) : ch(s.config()) {}
   struct Producer {
     typename Ch::producer_type p;
     bool push(const T& v) { return p.try_push(v); }
@@ -106,145 +211,115 @@ struct OursChannel {
   Producer producer(unsigned) { return {ch.register_producer().value()}; }
   bool pop(T& v) { return ch.try_pop(v); }
   template <class F>
-  std::size_t consume(F& f, std::size_t max) { return ch.try_consume(f, max); }
+  std::size_t consume(F& f, std::size_t max) {
+    return ch.try_consume(f, max);
+  }
+  Ch& consumer() { return ch; }
+  ringmpsc::Metrics metrics() const { return ch.metrics(); }
 };
 
-/// The same channel, consumed with recv(): a burst of copies out, then the handler.
+/// The same channel, consumed with try_recv: a burst of copies out, then the handler.
 template <class T, class Wait>
-struct OursChannelRecv : OursChannel<T, Wait> {
-  static constexpr const char* name = "ringmpsc::Channel recv (copy out)";
-  std::vector<T> buf;
+struct OursChannelRecv : OursChannel<T, Wait>, CopyOutConsumer<OursChannelRecv<T, Wait>, T> {
+  static inline const std::string name =
+      std::string("ringmpsc::Channel try_recv (copy out, ") + wait_name<Wait>() + ")";
   using OursChannel<T, Wait>::OursChannel;
-  std::size_t pop_bulk(T* out, std::size_t n) { return this->ch.try_recv(std::span<T>(out, n)); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
+  using CopyOutConsumer<OursChannelRecv<T, Wait>, T>::consume;
+  std::size_t pop_many(T* out, std::size_t n) { return this->ch.try_recv(std::span<T>(out, n)); }
 };
 
 // ------------------------------------------------------------------------- in-house ---
 
-/// One in-house ring per producer, polled by the consumer: the MPSC ceiling.
+/// One in-house ring: the SPSC ceiling.
 template <class T>
-struct Inhouse {
-  static constexpr const char* name = "in-house SPSC ring(s)";
-  static constexpr bool multi_producer = true, ours = false;
-  std::vector<std::unique_ptr<InhouseRing<T>>> rings;
-  std::size_t next = 0;
-  std::vector<T> buf;
-  Inhouse(unsigned producers, std::size_t cap) {
-    for (unsigned i = 0; i < producers; ++i) rings.push_back(std::make_unique<InhouseRing<T>>(cap));
-  }
-  struct Producer {
-    InhouseRing<T>* r;
-    bool push(const T& v) { return r->push(v); }
-    std::size_t push_bulk(const T* v, std::size_t n) { return r->push_bulk(v, n); }
-  };
-  Producer producer(unsigned i) { return {rings[i].get()}; }
-  bool pop(T& v) {
-    for (std::size_t k = 0; k < rings.size(); ++k) {
-      auto& r = *rings[(next + k) % rings.size()];
-      if (r.pop(v)) return true;
-    }
-    return false;
-  }
+struct InhouseSpsc : PeerDefaults, OneRing<InhouseRing<T>, T> {
+  static constexpr const char* name = "in-house SPSC ring";
+  static constexpr bool native_bulk = true;
+  static constexpr unsigned roles = role::spsc | role::spsc_batch;
+  explicit InhouseSpsc(const QueueSpec& s) : OneRing<InhouseRing<T>, T>(s.slots) {}
+};
+
+/// One in-house ring per producer, polled by the bare consumer: the MPSC ceiling.
+template <class T>
+struct Inhouse : PeerDefaults {
+  static constexpr const char* name = "in-house SPSC ring per producer";
+  static constexpr bool native_bulk = true;
+  static constexpr unsigned roles = role::mpsc | role::mpsc_batch;
+  InhouseFanIn<T> fan;
+  explicit Inhouse(const QueueSpec& s) : fan(s.producers, s.slots) {}
+  using Producer = typename InhouseSpsc<T>::Producer;
+  Producer producer(unsigned i) { return {&fan.ring(i)}; }
+  bool pop(T& v) { return fan.try_pop(v); }
   // In place, like ringmpsc's consumers: the ceiling is measured with its best API.
   template <class F>
   std::size_t consume(F& f, std::size_t max) {
-    std::size_t n = 0;
-    for (std::size_t k = 0; k < rings.size() && n < max; ++k)
-      n += rings[(next + k) % rings.size()]->consume(f, max - n);
-    next = (next + 1) % rings.size();
-    return n;
+    return fan.try_consume(f, max);
   }
+  InhouseFanIn<T>& consumer() { return fan; }
 };
 
 // ---------------------------------------------------------------------------- peers ---
 
 #if RINGMPSC_HAVE_READERWRITERQUEUE
 template <class T>
-struct RWQ {
+struct RWQ : PeerDefaults, SharedProducer<RWQ<T>, T>, CopyOutConsumer<RWQ<T>, T> {
   static constexpr const char* name = "moodycamel::ReaderWriterQueue";
-  static constexpr bool multi_producer = false, ours = false;
+  static constexpr unsigned roles = role::spsc | role::spsc_batch;
   moodycamel::ReaderWriterQueue<T> q;
-  RWQ(unsigned, std::size_t cap) : q(cap) {}
-  struct Producer : SingleItemBulk<Producer, T> {
-    moodycamel::ReaderWriterQueue<T>* q;
-    explicit Producer(moodycamel::ReaderWriterQueue<T>* qq) : q(qq) {}
-    bool push(const T& v) { return q->try_enqueue(v); }
-  };
-  Producer producer(unsigned) { return Producer(&q); }
+  explicit RWQ(const QueueSpec& s) : q(s.slots) {}
+  bool push_one(const T& v) { return q.try_enqueue(v); }
   bool pop(T& v) { return q.try_dequeue(v); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop<RWQ, T>(*this, f, max); }
 };
 #endif
 
 #if RINGMPSC_HAVE_BOOST_LOCKFREE
 template <class T>
-struct BoostSpsc {
+struct BoostSpsc : PeerDefaults, SharedProducer<BoostSpsc<T>, T>, CopyOutConsumer<BoostSpsc<T>, T> {
   static constexpr const char* name = "boost::lockfree::spsc_queue";
-  static constexpr bool multi_producer = false, ours = false;
+  static constexpr bool native_bulk = true;
+  static constexpr unsigned roles = role::spsc | role::spsc_batch;
   boost::lockfree::spsc_queue<T> q;
-  std::vector<T> buf;
-  BoostSpsc(unsigned, std::size_t cap) : q(cap) {}
-  struct Producer {
-    boost::lockfree::spsc_queue<T>* q;
-    bool push(const T& v) { return q->push(v); }
-    std::size_t push_bulk(const T* v, std::size_t n) { return q->push(v, n); }
-  };
-  Producer producer(unsigned) { return {&q}; }
+  explicit BoostSpsc(const QueueSpec& s) : q(s.slots) {}
+  bool push_one(const T& v) { return q.push(v); }
+  std::size_t push_many(const T* v, std::size_t n) { return q.push(v, n); }
   bool pop(T& v) { return q.pop(v); }
-  std::size_t pop_bulk(T* out, std::size_t n) { return q.pop(out, n); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
+  std::size_t pop_many(T* out, std::size_t n) { return q.pop(out, n); }
 };
 
 template <class T>
-struct BoostQueue {
+struct BoostQueue : PeerDefaults,
+                    SharedProducer<BoostQueue<T>, T>,
+                    CopyOutConsumer<BoostQueue<T>, T> {
   static constexpr const char* name = "boost::lockfree::queue";
-  static constexpr bool multi_producer = true, ours = false;
+  static constexpr unsigned roles = role::spsc | role::mpsc;
   boost::lockfree::queue<T> q;
-  BoostQueue(unsigned p, std::size_t cap) : q(p * cap) {}
-  struct Producer : SingleItemBulk<Producer, T> {
-    boost::lockfree::queue<T>* q;
-    explicit Producer(boost::lockfree::queue<T>* qq) : q(qq) {}
-    bool push(const T& v) { return q->bounded_push(v); }
-  };
-  Producer producer(unsigned) { return Producer(&q); }
+  explicit BoostQueue(const QueueSpec& s) : q(s.producers * s.slots) {}
+  bool push_one(const T& v) { return q.bounded_push(v); }
   bool pop(T& v) { return q.pop(v); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop<BoostQueue, T>(*this, f, max); }
 };
 #endif
 
 #if RINGMPSC_HAVE_ATOMIC_QUEUE
 // NIL = 0: the harness never sends 0 (values carry producer index + 1 in the top byte).
 template <class T, bool Spsc>
-struct AtomicQ {
+struct AtomicQ : TryPushPop<AtomicQ<T, Spsc>, T> {
   static constexpr const char* name = Spsc ? "atomic_queue SPSC" : "atomic_queue MPMC";
-  static constexpr bool multi_producer = !Spsc, ours = false;
+  static constexpr unsigned roles = Spsc ? role::spsc : role::spsc | role::mpsc;
   atomic_queue::AtomicQueueB<T, std::allocator<T>, T{}, true, false, Spsc> q;
-  AtomicQ(unsigned p, std::size_t cap) : q(static_cast<unsigned>(p * cap)) {}
-  struct Producer : SingleItemBulk<Producer, T> {
-    decltype(q)* qq;
-    explicit Producer(decltype(q)* x) : qq(x) {}
-    bool push(T v) { return qq->try_push(std::move(v)); }
-  };
-  Producer producer(unsigned) { return Producer(&q); }
-  bool pop(T& v) { return q.try_pop(v); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop<AtomicQ, T>(*this, f, max); }
+  explicit AtomicQ(const QueueSpec& s) : q(static_cast<unsigned>(s.producers * s.slots)) {}
 };
 #endif
 
 #if RINGMPSC_HAVE_CONCURRENTQUEUE
 template <class T>
-struct CQ {
+struct CQ : PeerDefaults, CopyOutConsumer<CQ<T>, T> {
   static constexpr const char* name = "moodycamel::ConcurrentQueue";
-  static constexpr bool multi_producer = true, ours = false;
+  static constexpr const char* note = "tokens";
+  static constexpr bool native_bulk = true;
+  static constexpr unsigned roles = role::spsc | role::spsc_batch | role::mpsc | role::mpsc_batch;
   moodycamel::ConcurrentQueue<T> q;
   moodycamel::ConsumerToken ctok;
-  std::vector<T> buf;
-  CQ(unsigned p, std::size_t cap) : q(p * cap), ctok(q) {}
+  explicit CQ(const QueueSpec& s) : q(s.producers * s.slots), ctok(q) {}
   struct Producer {
     moodycamel::ConcurrentQueue<T>* q;
     std::unique_ptr<moodycamel::ProducerToken> tok;
@@ -255,92 +330,91 @@ struct CQ {
   };
   Producer producer(unsigned) { return {&q, std::make_unique<moodycamel::ProducerToken>(q)}; }
   bool pop(T& v) { return q.try_dequeue(ctok, v); }
-  std::size_t pop_bulk(T* out, std::size_t n) { return q.try_dequeue_bulk(ctok, out, n); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
+  std::size_t pop_many(T* out, std::size_t n) { return q.try_dequeue_bulk(ctok, out, n); }
 };
 #endif
 
 #if RINGMPSC_HAVE_TBB
 template <class T>
-struct TbbQueue {
+struct TbbQueue : TryPushPop<TbbQueue<T>, T> {
   static constexpr const char* name = "tbb::concurrent_bounded_queue";
-  static constexpr bool multi_producer = true, ours = false;
+  static constexpr unsigned roles = role::spsc | role::mpsc;
   tbb::concurrent_bounded_queue<T> q;
-  TbbQueue(unsigned p, std::size_t cap) { q.set_capacity(static_cast<std::ptrdiff_t>(p * cap)); }
-  struct Producer : SingleItemBulk<Producer, T> {
-    tbb::concurrent_bounded_queue<T>* q;
-    explicit Producer(tbb::concurrent_bounded_queue<T>* x) : q(x) {}
-    bool push(const T& v) { return q->try_push(v); }
-  };
-  Producer producer(unsigned) { return Producer(&q); }
-  bool pop(T& v) { return q.try_pop(v); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop<TbbQueue, T>(*this, f, max); }
+  explicit TbbQueue(const QueueSpec& s) {
+    q.set_capacity(static_cast<std::ptrdiff_t>(s.producers * s.slots));
+  }
 };
 #endif
 
 #if RINGMPSC_HAVE_XENIUM
 template <class T>
-struct Xenium {
+struct Xenium : TryPushPop<Xenium<T>, T> {
   static constexpr const char* name = "xenium::vyukov_bounded_queue";
-  static constexpr bool multi_producer = true, ours = false;
+  static constexpr unsigned roles = role::spsc | role::mpsc;
   xenium::vyukov_bounded_queue<T> q;
-  Xenium(unsigned p, std::size_t cap) : q(std::bit_ceil(p * cap)) {}
-  struct Producer : SingleItemBulk<Producer, T> {
-    xenium::vyukov_bounded_queue<T>* q;
-    explicit Producer(xenium::vyukov_bounded_queue<T>* x) : q(x) {}
-    bool push(const T& v) { return q->try_push(v); }
-  };
-  Producer producer(unsigned) { return Producer(&q); }
-  bool pop(T& v) { return q.try_pop(v); }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop<Xenium, T>(*this, f, max); }
+  explicit Xenium(const QueueSpec& s) : q(std::bit_ceil(s.producers * s.slots)) {}
 };
 #endif
 
 /// The floor: a std::mutex around a std::deque, bounded to the same capacity.
 template <class T>
-struct MutexDeque {
+struct MutexDeque : PeerDefaults,
+                    SharedProducer<MutexDeque<T>, T>,
+                    CopyOutConsumer<MutexDeque<T>, T> {
   static constexpr const char* name = "std::mutex + std::deque";
-  static constexpr bool multi_producer = true, ours = false;
+  static constexpr bool native_bulk = true;
+  static constexpr unsigned roles = role::spsc | role::spsc_batch | role::mpsc | role::mpsc_batch;
   std::mutex m;
   std::deque<T> d;
   std::size_t cap;
-  std::vector<T> buf;
-  MutexDeque(unsigned p, std::size_t c) : cap(p * c) {}
-  struct Producer {
-    MutexDeque* q;
-    bool push(const T& v) {
-      std::lock_guard<std::mutex> g(q->m);
-      if (q->d.size() >= q->cap) return false;
-      q->d.push_back(v);
-      return true;
-    }
-    std::size_t push_bulk(const T* v, std::size_t n) {
-      std::lock_guard<std::mutex> g(q->m);
-      n = std::min(n, q->cap - q->d.size());
-      q->d.insert(q->d.end(), v, v + n);
-      return n;
-    }
-  };
-  Producer producer(unsigned) { return {this}; }
-  bool pop(T& v) {
+  explicit MutexDeque(const QueueSpec& s) : cap(s.producers * s.slots) {}
+  bool push_one(const T& v) { return push_many(&v, 1) == 1; }
+  std::size_t push_many(const T* v, std::size_t n) {
     std::lock_guard<std::mutex> g(m);
-    if (d.empty()) return false;
-    v = d.front();
-    d.pop_front();
-    return true;
+    n = std::min(n, cap - d.size());
+    d.insert(d.end(), v, v + n);
+    return n;
   }
-  std::size_t pop_bulk(T* out, std::size_t n) {
+  bool pop(T& v) { return pop_many(&v, 1) == 1; }
+  std::size_t pop_many(T* out, std::size_t n) {
     std::lock_guard<std::mutex> g(m);
     n = std::min(n, d.size());
     std::copy_n(d.begin(), n, out);
     d.erase(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(n));
     return n;
   }
-  template <class F>
-  std::size_t consume(F& f, std::size_t max) { return consume_by_pop_bulk(*this, f, max, buf); }
 };
+
+// ------------------------------------------------------------------------- registry ---
+
+/// Every queue ringmpsc is compared with, in report order: visit(std::type_identity<Q>{})
+/// for each; Q::roles says which groups it joins. Adding a peer is its adapter above and
+/// one line here.
+template <class T, class Visit>
+void for_each_peer(Visit&& visit) {
+  visit(std::type_identity<InhouseSpsc<T>>{});
+  visit(std::type_identity<Inhouse<T>>{});
+#if RINGMPSC_HAVE_READERWRITERQUEUE
+  visit(std::type_identity<RWQ<T>>{});
+#endif
+#if RINGMPSC_HAVE_BOOST_LOCKFREE
+  visit(std::type_identity<BoostSpsc<T>>{});
+  visit(std::type_identity<BoostQueue<T>>{});
+#endif
+#if RINGMPSC_HAVE_ATOMIC_QUEUE
+  visit(std::type_identity<AtomicQ<T, true>>{});
+  visit(std::type_identity<AtomicQ<T, false>>{});
+#endif
+#if RINGMPSC_HAVE_CONCURRENTQUEUE
+  visit(std::type_identity<CQ<T>>{});
+#endif
+#if RINGMPSC_HAVE_TBB
+  visit(std::type_identity<TbbQueue<T>>{});
+#endif
+#if RINGMPSC_HAVE_XENIUM
+  visit(std::type_identity<Xenium<T>>{});
+#endif
+  visit(std::type_identity<MutexDeque<T>>{});
+}
 
 }  // namespace bench

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Plots scaling_benchmark JSON reports (several are merged, e.g. the two halves of
 scripts/bench_manycore.sh's run): MPSC scaling by producer count, and SPSC throughput by mode, one bar per
-queue (median msg/s; whiskers min-max).
+queue (median msg/s; whiskers min-max). After a capacity sweep (--capacity A,B,...) every
+series and bar is named with its capacity.
 Usage: plot.py out.png report.json [report.json ...]"""
 import json
 import sys
@@ -23,13 +24,17 @@ def main() -> int:
     report = reports[0]
     groups = [g for r in reports for g in r["groups"]]
     env = report["environment"]
+    swept = len({g.get("capacity") for g in groups if g["mode"] in ("mpsc", "single", "batch")}) > 1
+
+    def named(queue, group):
+        return f'{queue} [capacity {group["capacity"]}]' if swept else queue
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 6))
     mpsc = [g for g in groups if g["mode"] == "mpsc"]
     series = {}
     for g in mpsc:
         for r in g["rows"]:
-            series.setdefault(r["queue"], []).append(
+            series.setdefault(named(r["queue"], g), []).append(
                 (g["producers"], r["median_msgs_per_s"] / 1e6, r["min_msgs_per_s"] / 1e6, r["max_msgs_per_s"] / 1e6))
     for name, pts in series.items():
         pts.sort()
@@ -53,7 +58,7 @@ def main() -> int:
     for g in spsc:
         tag = "single" if g["mode"] == "single" else "batch 256"
         for r in g["rows"]:
-            labels.append(f'{r["queue"]} [{tag}]')
+            labels.append(f'{named(r["queue"], g)} [{tag}]')
             values.append(r["median_msgs_per_s"] / 1e6)
             colors.append("tab:red" if r["ours"] else "tab:gray")
     ax2.barh(range(len(values)), values, color=colors)

@@ -3,8 +3,18 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "Pushes and pops on one ring, then runs a channel with two producers.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   // SPSC ring of 8 strings (move-only and non-trivial types work too).
   ringmpsc::Ring<std::string> ring(ringmpsc::Config{.ring_bits = 3});
   if (!ring.try_push("hello") || !ring.try_emplace(5, '!')) return 1;

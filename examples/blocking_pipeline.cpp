@@ -5,12 +5,23 @@
 
 #include <atomic>
 #include <cstdio>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 using Channel = ringmpsc::Channel<std::uint64_t, ringmpsc::wait::Blocking>;
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "Producers feed a consumer that sleeps while idle and stops once they\n"
+                 "are gone and all is drained.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   Channel channel(ringmpsc::Config{.ring_bits = 8, .max_producers = 4});
   std::atomic<std::uint64_t> sent{0};
 

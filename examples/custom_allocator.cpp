@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 // A bump allocator over a fixed buffer: stateful, so it must be carried by the ring.
@@ -27,7 +28,16 @@ struct ArenaAllocator {
   friend bool operator==(const ArenaAllocator& a, const ArenaAllocator<U>& b) { return a.base == b.base; }
 };
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "Rings on cache-line aligned, NUMA-node and arena allocators.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, ringmpsc::AlignedAllocator<std::uint64_t>> aligned(
       ringmpsc::Config{.ring_bits = 10});
   ringmpsc::Ring<std::uint64_t, ringmpsc::default_wait, ringmpsc::NumaAllocator<std::uint64_t>> on_node(

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -70,7 +71,18 @@ class AsyncLogger {
 };
 
 int main(int argc, char** argv) {
-  const std::string path = argc > 1 ? argv[1] : "logging_pipeline.log";
+  const std::string_view arg = argc > 1 ? argv[1] : "";
+  if (argc > 2 || arg.starts_with('-')) {  // options: --help only
+    const bool help = argc == 2 && arg == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes a log file name or --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help] [LOG_FILE]\n"
+                 "Four threads log 10,000 records each through the channel; one writer\n"
+                 "thread batches them to LOG_FILE (default logging_pipeline.log).\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
+  const std::string path = arg.empty() ? "logging_pipeline.log" : std::string(arg);
   {
     AsyncLogger logger(path);
     std::vector<std::thread> threads;

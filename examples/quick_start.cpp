@@ -2,10 +2,16 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <string_view>
 #include <thread>
 #include <vector>
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // no options; --help says what it does
+    const bool help = std::string_view(argv[1]) == "--help";
+    std::fprintf(help ? stdout : stderr, "usage: %s\nFour producers, one consumer.\n", argv[0]);
+    return help ? 0 : 2;
+  }
   // 4K slots per producer ring, up to 4 producers.
   ringmpsc::Channel<std::uint64_t> channel(ringmpsc::Config{.ring_bits = 12, .max_producers = 4});
 

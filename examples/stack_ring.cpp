@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 // A routine that drains any ring, whatever its capacity or storage.
@@ -13,7 +14,16 @@ static int drain(ringmpsc::BasicRing<int>& ring) {
   return sum;
 }
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "A StackRing and a StackChannel: slots inside the object, no allocation.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   ringmpsc::StackRing<int, 256> small;  // 256 slots inline
   for (int i = 1; i <= 100; ++i) (void)small.try_push(i);
   const int ring_sum = drain(small);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <string_view>
 #include <thread>
 
 struct Sample {
@@ -11,7 +12,17 @@ struct Sample {
   double value;
 };
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the only option is --help
+    const bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+    if (!help) std::fprintf(stderr, "%s: takes no arguments but --help\n", argv[0]);
+    std::fprintf(help ? stdout : stderr,
+                 "usage: %s [--help]\n"
+                 "Reserves a run of slots, fills them in place and commits once; the\n"
+                 "consumer reads them in place.\n",
+                 argv[0]);
+    return help ? 0 : 2;
+  }
   ringmpsc::Ring<Sample> ring(ringmpsc::Config{.ring_bits = 10});
   constexpr std::uint64_t total = 1'000'000;
 

@@ -122,17 +122,49 @@ TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[
   REQUIRE(ch.ring_count() <= 4);  // never more rings than live producers allowed
 }
 
-TEST_CASE("try_consume(h, max) rotates its start ring (deterministic)", "[lifecycle][fairness]") {
-  ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 6, .max_producers = 8});
+TEST_CASE("large consumer calls start one ring further on each call (deterministic)",
+          "[lifecycle][fairness]") {
+  // Calls for streak_limit (256) items or more visit every ring once per call.
+  ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 10, .max_producers = 4});
   std::vector<ringmpsc::Channel<std::uint64_t>::producer_type> ps;
-  for (int i = 0; i < 8; ++i) ps.push_back(ch.register_producer().value());
+  for (int i = 0; i < 4; ++i) ps.push_back(ch.register_producer().value());
   for (auto& p : ps)
     while (p.try_push(p.id())) {
     }
-  std::vector<int> share(8, 0);
-  for (int call = 0; call < 64; ++call)
-    ch.try_consume([&](const std::uint64_t& v) { ++share[v]; }, 4);
-  for (int s : share) REQUIRE(s == 32);  // 64 calls x 4 items spread evenly over 8 rings
+  std::vector<std::vector<std::uint64_t>> calls;
+  for (int call = 0; call < 8; ++call) {
+    std::vector<std::uint64_t> share(4, 0);
+    REQUIRE(ch.try_consume([&](const std::uint64_t& v) { ++share[v]; }, 256) == 256);
+    calls.push_back(share);
+  }
+  // Every ring holds 1024: each call takes all 256 from the ring it starts at, and the
+  // start moves on by one ring each call.
+  for (std::size_t call = 0; call < calls.size(); ++call)
+    for (std::uint64_t ring = 0; ring < 4; ++ring)
+      REQUIRE(calls[call][ring] == (ring == call % 4 ? 256u : 0u));
+}
+
+TEST_CASE("small consumer calls stay on a ring for at most 256 items in a row (deterministic)",
+          "[lifecycle][fairness]") {
+  ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 10, .max_producers = 3});
+  std::vector<ringmpsc::Channel<std::uint64_t>::producer_type> ps;
+  for (int i = 0; i < 3; ++i) ps.push_back(ch.register_producer().value());
+  for (auto& p : ps)
+    for (int k = 0; k < 600; ++k) REQUIRE(p.try_push(p.id()));
+  // try_pop: 256 from ring 0, 256 from ring 1, 256 from ring 2, then back to ring 0.
+  std::vector<std::uint64_t> order;
+  std::uint64_t v = 0;
+  for (int k = 0; k < 4 * 256; ++k) {
+    REQUIRE(ch.try_pop(v));
+    order.push_back(v);
+  }
+  for (int k = 0; k < 4 * 256; ++k) REQUIRE(order[static_cast<std::size_t>(k)] == static_cast<std::uint64_t>((k / 256) % 3));
+  // try_consume(h, 64): the streak carries over between calls; a dry ring is left at once.
+  std::vector<std::uint64_t> share(3, 0);
+  std::size_t calls = 0;
+  while (ch.try_consume([&](const std::uint64_t& x) { ++share[x]; }, 64) != 0) ++calls;
+  REQUIRE(share == std::vector<std::uint64_t>{600 - 512, 600 - 256, 600 - 256});
+  REQUIRE(calls <= (88 + 344 + 344) / 64 + 3);  // whole calls, but for the one per ring that ran dry
 }
 
 TEST_CASE("every one of 8 busy producers gets a share", "[lifecycle][fairness]") {

@@ -1,5 +1,8 @@
 // Ring and StackRing: the SPSC API, one behaviour per section.
+#include <atomic>
+#include <chrono>
 #include <numeric>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -271,7 +274,65 @@ TEMPLATE_TEST_CASE("try_pop takes one item at a time in order", "[ring][consumer
   for (std::uint64_t i = 0; i < 16; ++i) {
     REQUIRE(r.try_pop(v));
     REQUIRE(v == i);
-    REQUIRE(r.try_push(100 + i));  // the freed slot is reusable at once
+    REQUIRE(r.try_push(100 + i));  // 16 slots: quantum 1, the freed slot is reusable at once
   }
   REQUIRE(r.was_size() == 16);
+}
+
+TEST_CASE("the consumer hands slots back in quanta, and at once when it has caught up",
+          "[ring][consumer]") {
+  using ringmpsc::detail::RingCore;
+  STATIC_REQUIRE(RingCore<int>::release_quantum(2) == 1);
+  STATIC_REQUIRE(RingCore<int>::release_quantum(16) == 1);
+  STATIC_REQUIRE(RingCore<int>::release_quantum(64) == 4);
+  STATIC_REQUIRE(RingCore<int>::release_quantum(8192) == 512);
+  STATIC_REQUIRE(RingCore<int>::release_quantum(std::size_t{1} << 20) == 512);
+  ringmpsc::Ring<std::uint64_t> r(ringmpsc::Config{.ring_bits = 6});  // 64 slots, quantum 4
+  for (std::uint64_t i = 0; i < 64; ++i) REQUIRE(r.try_push(i));
+  std::uint64_t v = 0;
+  for (int k = 0; k < 3; ++k) REQUIRE(r.try_pop(v));
+  REQUIRE_FALSE(r.try_push(64));  // 3 taken, not yet handed back
+  REQUIRE(test::TestAccess::head(r) == 0);
+  REQUIRE(test::TestAccess::position(r) == 3);
+  REQUIRE(r.was_size() == 64);  // counts what is taken but not handed back
+  REQUIRE(r.try_pop(v));  // the 4th: one quantum
+  REQUIRE(test::TestAccess::head(r) == 4);
+  for (std::uint64_t i = 64; i < 68; ++i) REQUIRE(r.try_push(i));
+  REQUIRE_FALSE(r.try_push(68));
+  // Caught up: everything it has seen taken, so it hands back at once.
+  std::uint64_t got = 4;
+  while (r.try_pop(v)) REQUIRE(v == got++);
+  REQUIRE(got == 68);
+  REQUIRE(test::TestAccess::head(r) == 68);
+  REQUIRE(r.was_empty());
+  REQUIRE(r.try_push(68));
+}
+
+TEST_CASE("items taken but not handed back are not destroyed twice", "[ring][lifetime]") {
+  test::Tracked::reset();
+  {
+    ringmpsc::Ring<test::Tracked> r(ringmpsc::Config{.ring_bits = 6});  // quantum 4
+    for (std::uint64_t i = 0; i < 10; ++i) REQUIRE(r.try_emplace(i));
+    test::Tracked out;
+    REQUIRE(r.try_pop(out));
+    REQUIRE(r.try_pop(out));
+    REQUIRE(test::TestAccess::head(r) == 0);  // 2 taken, none handed back
+  }  // the ring destroys the 8 still in it, from the consumer's position
+  CHECK(test::Tracked::alive() == 0);
+  CHECK(test::Tracked::double_destroy == 0);
+}
+
+TEST_CASE("a producer waiting on a full ring wakes when a quantum is handed back",
+          "[ring][wait]") {
+  ringmpsc::Ring<std::uint64_t, ringmpsc::wait::Blocking> r(ringmpsc::Config{.ring_bits = 6});
+  for (std::uint64_t i = 0; i < 64; ++i) REQUIRE(r.try_push(i));
+  std::atomic<int> status{-1};
+  std::thread producer([&] { status = static_cast<int>(r.push(64)); });
+  std::uint64_t v = 0;
+  for (int k = 0; k < 3; ++k) REQUIRE(r.try_pop(v));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(status == -1);  // nothing handed back yet: still waiting
+  REQUIRE(r.try_pop(v));
+  producer.join();
+  REQUIRE(status == static_cast<int>(ringmpsc::Status::ok));
 }

@@ -1,50 +1,247 @@
 ------------------------------- MODULE RingSPSC -------------------------------
-(* The ringmpsc SPSC ring with cached indices, for TLC users: the same protocol as     *)
-(* RingSPSC.qnt (the source of truth for safety), reduced to single-item push and      *)
-(* batch consume, plus the liveness property Quint cannot state: under weak fairness  *)
-(* of the consumer, every produced value is eventually consumed.                       *)
-EXTENDS Naturals, Sequences
+(***************************************************************************)
+(* The single-producer single-consumer ring of ringmpsc (BasicRing<T>,     *)
+(* include/ringmpsc/detail/ring_core.hpp), the TLA+ twin of RingSPSC.qnt:  *)
+(* the same actions, the same variables (the fields of the Quint record    *)
+(* `st`) and the same invariants, checked exhaustively by TLC.             *)
+(*                                                                         *)
+(* Both cached indices are refreshed exactly as the code refreshes them:   *)
+(* the producer loads head (A2) only when its cached head shows fewer free *)
+(* slots than it wants, the consumer loads tail (A1) only when its cached  *)
+(* tail shows fewer items than it wants. A reservation never wraps: near   *)
+(* the end of the ring it is shorter than asked. Values are sequence       *)
+(* numbers (0, 1, 2, ...), so every slot content is distinct and a lost,   *)
+(* duplicated, reordered or stale item breaks `fifo`.                      *)
+(*                                                                         *)
+(* Each action is one call of the C++ API: inside a call the only access   *)
+(* to the other side's state is one load (A1 or A2) and one release store  *)
+(* (R1 or R2), and a store of an index publishes slots the other side      *)
+(* cannot touch until it loads that index, so a call is one atomic step    *)
+(* (the writes of a reservation are a separate step, WriteReserved,        *)
+(* because the consumer may run between reserve() and commit()).          *)
+(*                                                                         *)
+(* Differences from the Quint twin, none of them in the protocol:          *)
+(*  - the trace-only fields act/arg and the ghosts lastHead/lastTail are   *)
+(*    not variables here; `monotonic` is the action property it states;   *)
+(*  - the producer has MaxItems values to write (a bound on the model:     *)
+(*    Send(n) and Reserve(n) ask for at most the values it has left).      *)
+(*                                                                         *)
+(* MUTANT selects a deliberately broken variant (the .cfg files that must  *)
+(* fail): "offByOne" (free space one too many), "noWrapClamp" (reserve     *)
+(* does not stop at the end of the ring), "noTailRefresh" (the consumer    *)
+(* never reloads the tail: nothing is ever consumed). "none": the code.    *)
+(***************************************************************************)
+EXTENDS Integers, Sequences
 
-CONSTANTS CAP, MaxValue
+CONSTANTS CAP,       \* slots (a power of two in the code; any CAP >= 1 here)
+          MaxItems,  \* values the producer writes: 0 .. MaxItems - 1
+          MUTANT     \* "none" or the name of a mutant (above)
 
-VARIABLES head, tail, cachedHead, cachedTail, slots, produced, consumed
+VARIABLES head,        \* consumer-owned; R2 publishes it
+          tail,        \* producer-owned; R1 publishes it
+          cachedHead,  \* producer's copy of head (refreshed by A2 only when short)
+          cachedTail,  \* consumer's copy of tail (refreshed by A1 only when short)
+          slots,       \* slot index -> content (-1: never written)
+          reserved,    \* slots of the open reservation (0: none)
+          resWritten,  \* the open reservation's slots have been written
+          nextValue,   \* the producer's next value
+          produced,    \* values published, in order
+          consumed,    \* values the consumer has read, in order
+          viewLen,     \* length of the span the last readable() returned
+          closed,
+          readUnpublished,     \* ghost: a read of a slot at or beyond tail
+          overwroteUnconsumed  \* ghost: a write of a slot at or beyond head + CAP
 
-vars == <<head, tail, cachedHead, cachedTail, slots, produced, consumed>>
+vars == <<head, tail, cachedHead, cachedTail, slots, reserved, resWritten, nextValue,
+          produced, consumed, viewLen, closed, readUnpublished, overwroteUnconsumed>>
 
+ASSUME CAP \in Nat \ {0} /\ MaxItems \in Nat
+ASSUME MUTANT \in {"none", "offByOne", "noWrapClamp", "noTailRefresh"}
+
+\* ---------------------------------------------------------------- helpers
+Min(a, b) == IF a < b THEN a ELSE b
+
+\* Free slots as the producer computes them from a cached head.
+Free(ch) == IF MUTANT = "offByOne" THEN CAP - (tail - ch) + 1 ELSE CAP - (tail - ch)
+
+\* free_slots_(tail, want): A2 (load head) only when the cached head shows fewer than
+\* `want` free slots.
+RefreshHead(want) == IF Free(cachedHead) < want THEN head ELSE cachedHead
+
+\* The consumer's rule: A1 (load tail) only when the cached tail shows fewer than `want`.
+RefreshTail(want) == IF MUTANT = "noTailRefresh" THEN cachedTail
+                     ELSE IF cachedTail - head < want THEN tail ELSE cachedTail
+
+\* slots after writing n values first, first + 1, ... from sequence `from` (n <= CAP).
+Written(from, n, first) ==
+  [i \in 0..(CAP - 1) |-> LET k == (i - from) % CAP IN IF k < n THEN first + k ELSE slots[i]]
+\* The ghost: did that write touch a slot the consumer has not released?
+Overwrites(from, n) == n > 0 /\ from + n - 1 >= head + CAP
+
+\* Write n values at tail and publish them (R1: tail += n). Leaves cachedHead to the caller.
+WriteAndPublish(n) ==
+  /\ slots' = Written(tail, n, nextValue)
+  /\ overwroteUnconsumed' = (overwroteUnconsumed \/ Overwrites(tail, n))
+  /\ tail' = tail + n
+  /\ produced' = produced \o [k \in 1..n |-> nextValue + k - 1]
+  /\ nextValue' = nextValue + n
+
+\* Read n items from head, then R2: head += n. Leaves cachedTail to the caller.
+ConsumeN(n) ==
+  /\ consumed' = consumed \o [k \in 1..n |-> slots[(head + k - 1) % CAP]]
+  /\ readUnpublished' = (readUnpublished \/ head + n > tail)
+  /\ head' = head + n
+
+Left == MaxItems - nextValue  \* values the producer has not written yet
+
+\* ---------------------------------------------------------------- actions
 Init ==
   /\ head = 0 /\ tail = 0 /\ cachedHead = 0 /\ cachedTail = 0
-  /\ slots = [i \in 0..(CAP - 1) |-> 0]
-  /\ produced = << >> /\ consumed = << >>
+  /\ slots = [i \in 0..(CAP - 1) |-> -1]
+  /\ reserved = 0 /\ resWritten = FALSE /\ nextValue = 0
+  /\ produced = << >> /\ consumed = << >> /\ viewLen = 0 /\ closed = FALSE
+  /\ readUnpublished = FALSE /\ overwroteUnconsumed = FALSE
 
-(* try_push: A2 (refresh the cached head) only when the cached copy says full; R1. *)
-Push ==
-  /\ Len(produced) < MaxValue
-  /\ LET ch == IF tail - cachedHead = CAP THEN head ELSE cachedHead
+\* try_push(v): refused without effect while a reservation is open or when closed
+\* (stuttering steps, omitted); else refresh if full (A2), construct at tail, R1.
+TryPush ==
+  /\ reserved = 0 /\ ~closed /\ Left >= 1
+  /\ LET ch == RefreshHead(1) IN
+       /\ cachedHead' = ch
+       /\ IF Free(ch) >= 1
+            THEN WriteAndPublish(1)
+            ELSE UNCHANGED <<slots, overwroteUnconsumed, tail, produced, nextValue>>
+  /\ UNCHANGED <<head, cachedTail, reserved, resWritten, consumed, viewLen, closed, readUnpublished>>
+
+\* reserve(n), 1 <= n <= CAP: empty when closed (a stuttering step) or full; else
+\* min(n, free, slots to the end of the ring).
+Reserve(n) ==
+  /\ reserved = 0 /\ ~closed /\ n <= Left
+  /\ LET ch   == RefreshHead(n)
+         free == Free(ch)
+         len  == IF MUTANT = "noWrapClamp" THEN Min(n, free)
+                 ELSE Min(Min(n, free), CAP - (tail % CAP))
      IN /\ cachedHead' = ch
-        /\ IF tail - ch < CAP
-             THEN /\ slots' = [slots EXCEPT ![tail % CAP] = Len(produced)]
-                  /\ tail' = tail + 1
-                  /\ produced' = Append(produced, Len(produced))
-             ELSE UNCHANGED <<slots, tail, produced>>
-  /\ UNCHANGED <<head, cachedTail, consumed>>
+        /\ reserved' = IF free <= 0 THEN 0 ELSE len
+        /\ resWritten' = FALSE
+  /\ UNCHANGED <<head, tail, cachedTail, slots, nextValue, produced, consumed, viewLen,
+                 closed, readUnpublished, overwroteUnconsumed>>
 
-(* consume_batch: A1 once, read [head, tail), R2 once. *)
-Consume ==
-  /\ cachedTail' = tail
-  /\ consumed' = consumed \o [k \in 1..(tail - head) |-> slots[(head + k - 1) % CAP]]
-  /\ head' = tail
-  /\ UNCHANGED <<tail, cachedHead, slots, produced>>
+\* The producer writes the reserved slots in place.
+WriteReserved ==
+  /\ reserved > 0 /\ ~resWritten
+  /\ slots' = Written(tail, reserved, nextValue)
+  /\ overwroteUnconsumed' = (overwroteUnconsumed \/ Overwrites(tail, reserved))
+  /\ resWritten' = TRUE
+  /\ UNCHANGED <<head, tail, cachedHead, cachedTail, reserved, nextValue, produced, consumed,
+                 viewLen, closed, readUnpublished>>
 
-Next == Push \/ Consume
+\* commit(k), 0 <= k <= reserved (k = 0: cancel). On a closed ring commit publishes
+\* nothing and returns false (close() is final); the reservation ends either way.
+Commit(k) ==
+  /\ reserved > 0 /\ resWritten /\ k <= reserved
+  /\ IF closed
+       THEN UNCHANGED <<tail, produced, nextValue>>
+       ELSE /\ tail' = tail + k
+            /\ produced' = produced \o [j \in 1..k |-> nextValue + j - 1]
+            /\ nextValue' = nextValue + k
+  /\ reserved' = 0 /\ resWritten' = FALSE
+  /\ UNCHANGED <<head, cachedHead, cachedTail, slots, consumed, viewLen, closed,
+                 readUnpublished, overwroteUnconsumed>>
 
-Spec == Init /\ [][Next]_vars /\ WF_vars(Consume)
+\* send(n items): as many as fit, one publication (none when closed: stuttering).
+Send(n) ==
+  /\ reserved = 0 /\ ~closed /\ n <= Left
+  /\ LET ch == RefreshHead(n)
+         k  == Min(n, Free(ch))
+     IN /\ cachedHead' = ch
+        /\ WriteAndPublish(k)
+  /\ UNCHANGED <<head, cachedTail, reserved, resWritten, consumed, viewLen, closed, readUnpublished>>
 
-BoundedCount == tail - head \in 0..CAP
-CachesBehind == cachedHead <= head /\ head <= cachedTail /\ cachedTail <= tail
-NoOverwriteOfUnconsumed == tail <= head + CAP
-Fifo == /\ Len(consumed) <= Len(produced)
-        /\ \A i \in 1..Len(consumed) : consumed[i] = produced[i]
+\* consume_up_to(max, h) / consume_batch / recv: A1 at most once, then R2 once.
+ConsumeUpTo(max) ==
+  LET ct == RefreshTail(max)
+      n  == Min(ct - head, max)
+  IN /\ cachedTail' = ct
+     /\ ConsumeN(n)
+     /\ UNCHANGED <<tail, cachedHead, slots, reserved, resWritten, nextValue, produced,
+                    viewLen, closed, overwroteUnconsumed>>
 
-EventuallyConsumed == \A v \in 0..(MaxValue - 1) :
-                        (Len(produced) > v) ~> (Len(consumed) > v)
+\* try_pop(out): A1 only when the cache shows nothing.
+TryPop == ConsumeUpTo(1)
+
+\* readable(): A1 only when the cache shows nothing; the span stops at the ring's end.
+Readable ==
+  LET ct == RefreshTail(1) IN
+  /\ cachedTail' = ct
+  /\ viewLen' = Min(ct - head, CAP - (head % CAP))
+  /\ UNCHANGED <<head, tail, cachedHead, slots, reserved, resWritten, nextValue, produced,
+                 consumed, closed, readUnpublished, overwroteUnconsumed>>
+
+\* advance(n), 1 <= n <= what the consumer has seen (cachedTail - head); else it throws.
+Advance(n) ==
+  /\ n <= cachedTail - head
+  /\ ConsumeN(n)
+  /\ UNCHANGED <<tail, cachedHead, cachedTail, slots, reserved, resWritten, nextValue,
+                 produced, viewLen, closed, overwroteUnconsumed>>
+
+Close ==
+  /\ ~closed /\ closed' = TRUE
+  /\ UNCHANGED <<head, tail, cachedHead, cachedTail, slots, reserved, resWritten, nextValue,
+                 produced, consumed, viewLen, readUnpublished, overwroteUnconsumed>>
+
+Producer ==
+  \/ TryPush
+  \/ \E n \in 1..CAP : Reserve(n)
+  \/ WriteReserved
+  \/ \E k \in 0..CAP : Commit(k)
+  \/ \E n \in 1..(CAP + 1) : Send(n)
+
+Consumer ==
+  \/ \E max \in 1..(CAP + 1) : ConsumeUpTo(max)
+  \/ TryPop
+  \/ Readable
+  \/ \E n \in 1..CAP : Advance(n)
+
+Next == Producer \/ Consumer \/ Close
+
+\* Weak fairness of the consumer's batch consume: if items stay readable, it runs.
+Spec == Init /\ [][Next]_vars /\ WF_vars(\E max \in 1..(CAP + 1) : ConsumeUpTo(max))
+
+\* ---------------------------------------------------------------- invariants
+TypeOK ==
+  /\ head \in Nat /\ tail \in Nat /\ cachedHead \in Nat /\ cachedTail \in Nat
+  /\ slots \in [0..(CAP - 1) -> -1..(MaxItems + CAP)]
+  /\ reserved \in 0..CAP /\ resWritten \in BOOLEAN /\ nextValue \in 0..MaxItems
+  /\ viewLen \in 0..CAP /\ closed \in BOOLEAN
+  /\ readUnpublished \in BOOLEAN /\ overwroteUnconsumed \in BOOLEAN
+
+boundedCount == tail - head >= 0 /\ tail - head <= CAP
+\* The caches never run ahead of the real indices: a stale cache can only make the ring
+\* look fuller (producer) or emptier (consumer) than it is.
+cachesBehind == cachedHead <= head /\ head <= cachedTail /\ cachedTail <= tail
+noReadOfUnpublished == ~readUnpublished
+noOverwriteOfUnconsumed == ~overwroteUnconsumed
+\* FIFO with contents: the consumer saw exactly a prefix of what was produced.
+fifo == Len(consumed) <= Len(produced) /\ consumed = SubSeq(produced, 1, Len(consumed))
+reservationInRange == reserved >= 0 /\ tail + reserved <= head + CAP
+\* V1: a reservation never wraps around the end of the ring.
+reservationNoWrap == (tail % CAP) + reserved <= CAP
+
+safetyInvariant == boundedCount /\ cachesBehind /\ noReadOfUnpublished
+                   /\ noOverwriteOfUnconsumed /\ fifo /\ reservationInRange /\ reservationNoWrap
+
+\* S3: head and tail never decrease (the Quint twin's `monotonic`, as an action property).
+monotonic == [][head' >= head /\ tail' >= tail]_vars
+
+\* Liveness: under weak fairness of the consumer, every published value is consumed.
+eventuallyConsumed == \A v \in 0..(MaxItems - 1) : (Len(produced) > v) ~> (Len(consumed) > v)
+
+\* ---------------------------------------------------------------- reachability
+\* Each must be violated (a .cfg with "EXPECT: reachable"): the scenario is reachable.
+\* A reservation stopped at the end of the ring although more slots were free.
+witnessPartialReservation == ~(reserved > 0 /\ (tail % CAP) + reserved = CAP
+                               /\ tail + reserved < head + CAP)
+\* Every value was consumed, in order (fifo holds everywhere).
+witnessAllConsumed == ~(Len(consumed) = MaxItems)
 ===============================================================================

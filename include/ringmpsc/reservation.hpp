@@ -137,9 +137,11 @@ class [[nodiscard]] Reservation {
   bool finish_(size_type k) noexcept {
     if (core_ == nullptr) return false;
     detail::RingCore<T>* core = std::exchange(core_, nullptr);
-    const bool published = core->end_claim(k, [this](size_type from) noexcept {
+    const bool published = core->end_claim(k, [data = data_, written = written_](size_type from) noexcept {
       if constexpr (!std::is_trivially_destructible_v<T>) {
-        for (size_type i = from; i < written_; ++i) std::destroy_at(data_ + i);
+        for (size_type i = from; i < written; ++i) std::destroy_at(data + i);
+      } else {
+        static_cast<void>(data), static_cast<void>(written), static_cast<void>(from);
       }
     });
     data_ = nullptr;

@@ -5,8 +5,8 @@ vcpkg_from_github(
     OUT_SOURCE_PATH SOURCE_PATH
     REPO ringmpsc/ringmpsc
     REF "v${VERSION}"
-    # Hash of the v${VERSION} tag archive. vcpkg prints the right value when it differs;
-    # update it together with "version" in vcpkg.json for each release.
+    # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
+    # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
     SHA512 0
     HEAD_REF main
 )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -131,20 +132,44 @@ class ChannelCore {
 
   // ------------------------------------------------------------------ consumer side ---
 
-  /// Calls take(ring, want) on rings in turn, starting one past the ring the previous call
-  /// started at (round robin, so one busy producer cannot starve the others), until `max`
-  /// items are taken or every ring was asked once. take returns how many it took.
+  /// How many items in a row calls for fewer items (try_pop, a small try_recv or
+  /// try_consume) take from one ring before moving on to the next, even while that ring
+  /// has more: one busy producer cannot starve the others, and a consumer taking a few
+  /// items at a time stays on one ring's hot lines meanwhile.
+  static constexpr size_type streak_limit = 256;
+
+  /// Calls take(ring, want) on the rings in round-robin order; take returns how many it
+  /// took. A call for streak_limit items or more visits every ring once, starting one ring
+  /// further on each call, and takes up to what is left of `max` from each. A smaller call
+  /// stays on the ring the previous one ended on while that ring gives what is asked and
+  /// its streak is below streak_limit, and otherwise moves on to the next ring that has
+  /// items (asking each ring at most once).
   template <class Take>
   size_type poll(size_type max, Take&& take) {
-    const std::uint32_t hw = high_water_.load(std::memory_order_acquire);  // A8: pairs with R8
-    if (hw == 0 || max == 0) return 0;
-    const std::uint32_t start = next_start_ < hw ? next_start_ : 0;
-    next_start_ = start + 1;
+    if (max == 0) return 0;
+    if (max >= streak_limit) return poll_every_ring_(max, take);
     size_type total = 0;
-    for (std::uint32_t k = 0; k < hw && total < max; ++k) {
-      const std::uint32_t i = start + k < hw ? start + k : start + k - hw;
-      if (RingCore<T>* r = slots_[i].ring.load(std::memory_order_acquire))  // A7: pairs with R7
-        total += take(*r, max - total);
+    if (current_ != nullptr) {  // the fast path: no look-up at all
+      const size_type want = std::min(max, streak_limit - streak_);
+      total = take(*current_, want);
+      streak_ += total;
+      if (total == want && streak_ < streak_limit) return total;
+      current_ = nullptr;  // dry, or its streak is over: on to the next ring
+      ++cursor_;
+    }
+    const std::uint32_t hw = high_water_.load(std::memory_order_acquire);  // A8: pairs with R8
+    for (std::uint32_t visited = 0; visited < hw && total < max; ++visited, ++cursor_) {
+      if (cursor_ >= hw) cursor_ = 0;
+      RingCore<T>* r = slots_[cursor_].ring.load(std::memory_order_acquire);  // A7: pairs with R7
+      if (r == nullptr) continue;
+      const size_type want = max - total;
+      const size_type n = take(*r, want);
+      total += n;
+      if (n == want) {  // it has more: stay on it
+        current_ = r;
+        streak_ = n;
+        return total;
+      }
     }
     return total;
   }
@@ -231,9 +256,32 @@ class ChannelCore {
       data_.notify();
   }
 
+  // A large call: every ring once, as much as each holds up to what is left of max,
+  // starting one ring further on each call.
+  template <class Take>
+  size_type poll_every_ring_(size_type max, Take& take) {
+    current_ = nullptr;
+    streak_ = 0;
+    const std::uint32_t hw = high_water_.load(std::memory_order_acquire);  // A8: pairs with R8
+    if (hw == 0) return 0;
+    const std::uint32_t start = cursor_ < hw ? cursor_ : 0;
+    cursor_ = start + 1;
+    size_type total = 0;
+    for (std::uint32_t k = 0; k < hw && total < max; ++k) {
+      const std::uint32_t i = start + k < hw ? start + k : start + k - hw;
+      if (RingCore<T>* r = slots_[i].ring.load(std::memory_order_acquire))  // A7: pairs with R7
+        total += take(*r, max - total);
+    }
+    return total;
+  }
+
   ChannelSlot<T>* slots_ = nullptr;
   std::uint32_t max_producers_;
-  std::uint32_t next_start_ = 0;  // consumer-owned round-robin cursor
+  // Consumer-owned: the ring at cursor_ that the consumer stays on (nullptr: none; look
+  // rings up from cursor_), and how many items in a row it took from it.
+  std::uint32_t cursor_ = 0;
+  RingCore<T>* current_ = nullptr;
+  size_type streak_ = 0;
   alignas(cache_line) std::atomic<std::uint32_t> high_water_{0};
   std::atomic<bool> closed_{false};
   std::atomic<bool> sealed_{false};

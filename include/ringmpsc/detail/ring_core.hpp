@@ -54,18 +54,28 @@ class RingCore {
     p_.slots = c_.slots = slots;
     p_.mask = c_.mask = capacity - 1;
     p_.metrics = c_.metrics = metrics;
+    c_.quantum = release_quantum(capacity);
     AsymmetricFence::prepare();
   }
   RingCore(const RingCore&) = delete;
   RingCore& operator=(const RingCore&) = delete;
   ~RingCore() = default;
 
+  /// The consumer hands slots back to the producer (R2) once per this many items, or as
+  /// soon as it has taken everything it has seen. Batching the hand-back keeps a producer
+  /// that runs into a full ring from refilling it one slot at a time right behind the
+  /// consumer, writing the very lines the consumer reads (docs/benchmarks.md, "regimes").
+  [[nodiscard]] static constexpr size_type release_quantum(size_type capacity) noexcept {
+    return std::clamp<size_type>(capacity / 16, 1, 512);
+  }
+
   /// Destroys the items still in the ring. The owner calls it while the slots are alive.
   void destroy_remaining() noexcept {
     if constexpr (!std::is_trivially_destructible_v<T>) {
-      const std::uint64_t head = c_.head.load(std::memory_order_acquire);
+      // From the consumer's position: what lies between the published head and it is
+      // consumed and destroyed already.
       const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);
-      for (std::uint64_t s = head; s != tail; ++s) std::destroy_at(c_.slots + (s & c_.mask));
+      for (std::uint64_t s = c_.pos; s != tail; ++s) std::destroy_at(c_.slots + (s & c_.mask));
     }
   }
 
@@ -185,7 +195,7 @@ class RingCore {
   [[nodiscard]] std::span<T> readable() noexcept {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return {};
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);  // own variable
+    const std::uint64_t head = c_.pos;
     std::uint64_t avail = c_.cached_tail - head;
     if (avail == 0) avail = refresh_tail_() - head;
     const size_type idx = static_cast<size_type>(head & c_.mask);
@@ -199,7 +209,7 @@ class RingCore {
   [[nodiscard]] bool advance(size_type n) noexcept {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return false;
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    const std::uint64_t head = c_.pos;
     if (n > c_.cached_tail - head && n > refresh_tail_() - head) return false;
     release_(head, n);
     return true;
@@ -210,7 +220,7 @@ class RingCore {
   [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return false;
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    const std::uint64_t head = c_.pos;
     if (c_.cached_tail == head && refresh_tail_() == head) return false;
     out = std::move(c_.slots[head & c_.mask]);
     release_(head, 1);
@@ -223,7 +233,7 @@ class RingCore {
     if constexpr (std::is_trivially_copyable_v<T>) {
       RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
       if (!guard) return 0;
-      const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+      const std::uint64_t head = c_.pos;
       const size_type n = available_(head, max);
       if (n == 0) return 0;
       const size_type idx = static_cast<size_type>(head & c_.mask);
@@ -246,7 +256,7 @@ class RingCore {
   size_type drain(size_type max, H& h) {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return 0;
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    const std::uint64_t head = c_.pos;
     const size_type n = available_(head, max);
     if (n == 0) return 0;
     // On exit, normal or by exception, consume exactly the items the handler finished.
@@ -266,7 +276,7 @@ class RingCore {
   /// Consumer thread: whether an item is published, refreshing the cached tail (A1) when
   /// it shows none.
   [[nodiscard]] bool has_readable() noexcept {
-    const std::uint64_t head = c_.head.load(std::memory_order_relaxed);
+    const std::uint64_t head = c_.pos;
     return c_.cached_tail != head || refresh_tail_() != head;
   }
 
@@ -277,7 +287,8 @@ class RingCore {
     return c_.head.load(std::memory_order_acquire) == p_.tail.load(std::memory_order_acquire);
   }
 
-  /// Items in the ring at some moment during the call, in [0, capacity()].
+  /// Items in the ring at some moment during the call, in [0, capacity()], counting those
+  /// the consumer has taken but not yet handed back (fewer than the release quantum).
   [[nodiscard]] size_type was_size() const noexcept {
     const std::uint64_t head = c_.head.load(std::memory_order_acquire);
     const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);
@@ -415,18 +426,27 @@ class RingCore {
     return static_cast<size_type>(std::min<std::uint64_t>(avail, max));
   }
 
+  // Consumes the n items from `head` (the consumer's position): destroys them and moves
+  // the position on. The slots go back to the producer (R2) in quanta: once the consumer
+  // has taken `quantum` items since the last hand-back, or has taken everything it has
+  // seen (so a consumer about to wait, or a drained ring, never holds slots back).
   void release_(std::uint64_t head, size_type n) noexcept {
     if (n == 0) return;
     RINGMPSC_ASSERT(n <= c_.cached_tail - head, "ring invariant: consume outside [head, tail)");
     if constexpr (!std::is_trivially_destructible_v<T>) {
       for (std::uint64_t s = head; s != head + n; ++s) std::destroy_at(c_.slots + (s & c_.mask));
     }
-    c_.head.store(head + n, std::memory_order_release);  // R2: frees the slots; pairs with
-                                                         // A2 in the producer
-    if (c_.metrics) {
-      c_.received.add(n);
-      c_.releases.add(1);
-    }
+    const std::uint64_t pos = head + n;
+    c_.pos = pos;
+    if (c_.metrics) c_.received.add(n);
+    if (pos - c_.published >= c_.quantum || pos == c_.cached_tail) hand_back_(pos);
+  }
+
+  void hand_back_(std::uint64_t pos) noexcept {
+    c_.published = pos;
+    c_.head.store(pos, std::memory_order_release);  // R2: frees the slots; pairs with A2
+                                                    // in the producer
+    if (c_.metrics) c_.releases.add(1);
     if (c_.notify_producer != nullptr) c_.notify_producer->notify();  // F1 inside
   }
 
@@ -449,9 +469,14 @@ class RingCore {
     alignas(cache_line / 2) std::atomic<std::uint32_t> writing{0};  // in-flight marker (R9)
     Counter sent, publications;
   };
-  // Consumer-owned: written only by the consumer; the producer reads `head` (A2).
+  // Consumer-owned: written only by the consumer; the producer reads `head` (A2). `pos`
+  // is where the consumer is; `head` (and its plain copy `published`) what it has handed
+  // back: head <= pos <= cached_tail <= tail.
   struct alignas(cache_line) ConsumerState {
     std::atomic<std::uint64_t> head{0};
+    std::uint64_t pos = 0;
+    std::uint64_t published = 0;
+    std::uint64_t quantum = 1;      // hand back slots at least every `quantum` items
     std::uint64_t cached_tail = 0;  // consumer's last view of tail; <= real tail
     T* slots = nullptr;
     std::uint64_t mask = 0;

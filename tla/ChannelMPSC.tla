@@ -1,0 +1,459 @@
+------------------------------ MODULE ChannelMPSC ------------------------------
+(***************************************************************************)
+(* The MPSC channel of ringmpsc (include/ringmpsc/detail/channel_base.hpp, *)
+(* producer.hpp): producer registration, drop and ring reuse, reservations *)
+(* that outlive their producer, close() racing writes (the in-flight       *)
+(* marker and the seal), the consumer's wait (closed, disconnected,        *)
+(* reconnection) and its wake-ups. The TLA+ twin of ChannelMPSC.qnt: the   *)
+(* same actions, variables and labels, checked exhaustively by TLC.        *)
+(*                                                                         *)
+(* Each ring is abstracted to its FIFO contents (RingSPSC specifies the    *)
+(* ring itself); items carry the identity of the Producer that wrote them  *)
+(* and its sequence number, since FIFO is promised per Producer. The       *)
+(* steps are at the granularity where the protocol's races are:           *)
+(*                                                                         *)
+(*   registration  RegReserve (live CAS) -> RegClaim (slot CAS, A4, the    *)
+(*                 drained check A6 then head == tail) -> RegAlloc (first  *)
+(*                 use: allocate, may fail; SC1 ring pointer store) ->     *)
+(*                 RegCheck (SC1 load of closed); every failure after      *)
+(*                 RegReserve gives the live count back and wakes the      *)
+(*                 consumer when that makes the channel disconnected       *)
+(*   write         BeginSend (in-flight marker, F3, load the ring's       *)
+(*                 closed flag) -> EndSend (R1 publish, R9 clear marker,  *)
+(*                 notify); the same critical section around a commit:    *)
+(*                 BeginCommit -> EndCommit (R1, then R6 reservation end) *)
+(*   close()       CloseStore (closed, every ring's flag; SC2 loads of the *)
+(*                 ring pointers) -> Seal (F4, A9: every marker clear;     *)
+(*                 R10 sealed; wake)                                       *)
+(*   consumer wait Park (sleep unless ready) -> WaitLoad (A10 sealed, A5   *)
+(*                 live) -> WaitDecide (readability: ok, else closed if    *)
+(*                 sealed, else disconnected if gone)                      *)
+(*                                                                         *)
+(* Memory model: interleaving (sequential consistency). Every race here is *)
+(* a Dekker pair ordered by a fence pair or seq_cst accesses (F3/F4,       *)
+(* SC1/SC2) or a release/acquire chain (R1/A1, R4/A4, R5/A5, R6/A6, R9/A9, *)
+(* R10/A10), which is what makes interleaving sound for them; what a       *)
+(* missing fence does on a store-buffer machine is Wakeup.tla's subject.   *)
+(* The event count is abstracted to its proven contract (Wakeup.tla): Park *)
+(* checks readiness and sleeps atomically, and a notify() after a store    *)
+(* that makes the consumer ready wakes it.                                 *)
+(*                                                                         *)
+(* MUTANT selects a deliberately broken variant (the .cfg files that must  *)
+(* fail); "none" is the protocol the code implements.                      *)
+(***************************************************************************)
+EXTENDS Integers, Sequences, FiniteSets, TLC
+
+CONSTANTS Producers,  \* Producer handles (model values; each registers at most once)
+          SLOTS,      \* max_producers: rings
+          CAP,        \* slots per ring
+          MAX_SENT,   \* writes per Producer (a bound on the model)
+          MUTANT
+
+ASSUME SLOTS \in Nat \ {0} /\ CAP \in Nat \ {0} /\ MAX_SENT \in Nat
+ASSUME MUTANT \in {"none", "reuseBeforeDrain", "orphanReuse", "noWaitInflight",
+                   "readableFirst", "unreserveNoWake"}
+
+Slot == 0..(SLOTS - 1)
+NoSlot == -1
+
+VARIABLES
+  slotState,   \* Slot -> "free" | "active" | "retired"          (R4/A4)
+  allocated,   \* Slot -> ring pointer published                  (R7, SC1)
+  ring,        \* Slot -> published, unconsumed items, oldest first
+  inflight,    \* Slot -> the ring's in-flight marker             (F3, R9/A9)
+  reserving,   \* Slot -> a reservation is open on the ring       (R6/A6)
+  orphaned,    \* Slot -> its Producer was dropped with the reservation open
+  ringClosed,  \* Slot -> the ring's closed flag (set by close())
+  producers,   \* Producers -> [status, slot, prev, sent, pc, holds]
+  live,        \* live count                                      (R5/A5)
+  hadProducer, \* at least one registration got as far as installing a ring
+  closed,      \* the channel's closed flag                       (SC1/SC2)
+  sealed,      \* every write racing close() has finished         (R10/A10)
+  closer,      \* the thread in close(): "open" | "sealing" | "done"
+  delivered,   \* Producers -> sequence numbers delivered, in order
+  consumer,    \* "idle" | "asleep" | "load" | "decide" | "closed"
+  cSealed,     \* the consumer's load of sealed (A10)
+  cGone,       \* the consumer's disconnected load (A5): live == 0 and hadProducer
+  cGoneIds,    \* ghost: the Producers that had gone at that load
+  cReadable,   \* the consumer's readability load (used by the mutant that loads it first)
+  discIds      \* ghost: Producers gone when the consumer reported disconnected
+
+vars == <<slotState, allocated, ring, inflight, reserving, orphaned, ringClosed, producers,
+          live, hadProducer, closed, sealed, closer, delivered, consumer, cSealed, cGone,
+          cGoneIds, cReadable, discIds>>
+ringVars == <<slotState, allocated, ring, inflight, reserving, orphaned, ringClosed>>
+consumerVars == <<consumer, cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+Item == [id : Producers, seq : 0..(MAX_SENT - 1)]
+\* status: "idle" (not registered), "reserved" (holds a live count), "claimed" (holds a
+\* slot, ring not allocated), "installed" (ring installed, closed not re-checked), "live",
+\* "orphan" (dropped with its reservation open: still holds the slot and the live count),
+\* "dropped". prev: the slot's state before the claim, restored if registration fails.
+\* (Fields that are dead, prev after registration and slot after the Producer is gone
+\* for good, are reset so that states differ only in what matters.)
+\* pc: "none", "writing" (between BeginSend and EndSend), "committing". holds: the
+\* Producer's thread holds an open Reservation (which may outlive the Producer).
+Status == {"idle", "reserved", "claimed", "installed", "live", "orphan", "dropped"}
+
+Min(a, b) == IF a < b THEN a ELSE b
+P(p) == producers[p]
+SlotOf(p) == producers[p].slot
+Holds(p) == P(p).status \in {"reserved", "claimed", "installed", "live", "orphan"}
+AnyReadable == \E s \in Slot : ring[s] /= << >>
+Gone == live = 0 /\ hadProducer
+\* What the consumer's park checks (and what a notify after each store below makes true).
+ConsumerReady == sealed \/ AnyReadable \/ Gone
+
+\* notify() on the consumer's event count: wakes it if it sleeps.
+Wake == consumer' = IF consumer = "asleep" THEN "idle" ELSE consumer
+\* notify() only if the live count just reached 0 (the last producer went).
+WakeIfGone(newLive) == IF newLive = 0 THEN Wake ELSE UNCHANGED consumer
+
+\* registration's drained check: no open reservation (A6), then head == tail.
+Drained(s) == IF MUTANT = "orphanReuse" THEN ring[s] = << >>
+              ELSE ~reserving[s] /\ ring[s] = << >>
+Usable(s) == \/ slotState[s] = "free"
+             \/ slotState[s] = "retired" /\ (Drained(s) \/ MUTANT = "reuseBeforeDrain")
+
+\* A registration that fails after RegReserve gives its live count back (and wakes the
+\* consumer it may have kept waiting, when that count was the last).
+Unreserve ==
+  /\ live' = live - 1
+  /\ IF MUTANT = "unreserveNoWake" THEN UNCHANGED consumer ELSE WakeIfGone(live - 1)
+
+\* ---------------------------------------------------------------- registration
+Init ==
+  /\ slotState = [s \in Slot |-> "free"]
+  /\ allocated = [s \in Slot |-> FALSE]
+  /\ ring = [s \in Slot |-> << >>]
+  /\ inflight = [s \in Slot |-> FALSE]
+  /\ reserving = [s \in Slot |-> FALSE]
+  /\ orphaned = [s \in Slot |-> FALSE]
+  /\ ringClosed = [s \in Slot |-> FALSE]
+  /\ producers = [p \in Producers |-> [status |-> "idle", slot |-> NoSlot, prev |-> "free",
+                                       sent |-> 0, pc |-> "none", holds |-> FALSE]]
+  /\ live = 0 /\ hadProducer = FALSE
+  /\ closed = FALSE /\ sealed = FALSE /\ closer = "open"
+  /\ delivered = [p \in Producers |-> << >>]
+  /\ consumer = "idle" /\ cSealed = FALSE /\ cGone = FALSE /\ cGoneIds = {}
+  /\ cReadable = FALSE /\ discIds = {}
+
+\* register_producer(), first step: fails with channel_closed when closed, with
+\* too_many_producers when live == SLOTS (failures without effect: stuttering, omitted);
+\* else the live count is reserved (CAS).
+RegReserve(p) ==
+  /\ P(p).status = "idle" /\ ~closed /\ live < SLOTS
+  /\ live' = live + 1
+  /\ producers' = [producers EXCEPT ![p].status = "reserved"]
+  /\ UNCHANGED <<ringVars, hadProducer, closed, sealed, closer, delivered, consumerVars>>
+
+\* The lowest slot that is free, or retired and drained (A4, A6, head == tail), is claimed
+\* (CAS to active). None: rings_not_drained, the live count is given back.
+RegClaim(p) ==
+  /\ P(p).status = "reserved"
+  /\ LET usable == {s \in Slot : Usable(s)} IN
+     IF usable = {}
+       THEN /\ Unreserve
+            /\ producers' = [producers EXCEPT ![p].status = "idle"]
+            /\ UNCHANGED <<ringVars>>
+       ELSE LET s == CHOOSE x \in usable : \A y \in usable : x <= y IN
+            /\ slotState' = [slotState EXCEPT ![s] = "active"]
+            /\ producers' = [producers EXCEPT ![p].status = IF allocated[s] THEN "installed"
+                                                             ELSE "claimed",
+                                              ![p].slot = s, ![p].prev = slotState[s]]
+            /\ UNCHANGED <<live, consumer, allocated, ring, inflight, reserving, orphaned,
+                           ringClosed>>
+  /\ UNCHANGED <<hadProducer, closed, sealed, closer, delivered, cSealed, cGone, cGoneIds,
+                 cReadable, discIds>>
+
+\* First use of a slot: its ring is allocated (SC1: the pointer is stored seq_cst), or the
+\* allocation throws: the slot goes back to its previous state, the live count is given back.
+RegAlloc(p) ==
+  /\ P(p).status = "claimed"
+  /\ LET s == SlotOf(p) IN
+     \/ /\ allocated' = [allocated EXCEPT ![s] = TRUE]
+        /\ producers' = [producers EXCEPT ![p].status = "installed"]
+        /\ UNCHANGED <<live, consumer, slotState>>
+     \/ /\ slotState' = [slotState EXCEPT ![s] = P(p).prev]
+        /\ Unreserve
+        /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot]
+        /\ UNCHANGED allocated
+  /\ UNCHANGED <<ring, inflight, reserving, orphaned, ringClosed, hadProducer, closed, sealed,
+                 closer, delivered, cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* had_producer is stored, then closed is loaded (SC1): closed -> the slot goes back, the
+\* live count is given back, channel_closed; else the Producer is live.
+RegCheck(p) ==
+  /\ P(p).status = "installed"
+  /\ hadProducer' = TRUE
+  /\ IF closed
+       THEN /\ slotState' = [slotState EXCEPT ![SlotOf(p)] = P(p).prev]
+            /\ Unreserve
+            /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot]
+       ELSE /\ producers' = [producers EXCEPT ![p].status = "live", ![p].prev = "free"]
+            /\ UNCHANGED <<slotState, live, consumer>>
+  /\ UNCHANGED <<allocated, ring, inflight, reserving, orphaned, ringClosed, closed, sealed,
+                 closer, delivered, cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* ---------------------------------------------------------------- producer side
+\* The slot is retired (R4) and the live count released (R5); the last one wakes the consumer.
+Retire(s) ==
+  /\ slotState' = [slotState EXCEPT ![s] = "retired"]
+  /\ live' = live - 1
+  /\ WakeIfGone(live - 1)
+
+\* ~Producer(). With a reservation open the ring stays active and the live count held
+\* until the reservation ends ("orphan"); otherwise the slot is retired now.
+Drop(p) ==
+  /\ P(p).status = "live" /\ P(p).pc = "none"
+  /\ LET s == SlotOf(p) IN
+     IF reserving[s] /\ MUTANT /= "orphanReuse"
+       THEN /\ orphaned' = [orphaned EXCEPT ![s] = TRUE]
+            /\ producers' = [producers EXCEPT ![p].status = "orphan"]
+            /\ UNCHANGED <<slotState, live, consumer>>
+       ELSE /\ Retire(s)
+            /\ producers' = [producers EXCEPT ![p].status = "dropped",
+                                              ![p].slot = IF P(p).holds THEN s ELSE NoSlot]
+            /\ UNCHANGED orphaned
+  /\ UNCHANGED <<allocated, ring, inflight, reserving, ringClosed, hadProducer, closed,
+                 sealed, closer, delivered, cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* A write (try_push/emplace/send) begins: the in-flight marker is set, F3, the ring's
+\* closed flag is loaded. Closed, full, or a reservation open: it fails without effect
+\* (stuttering, omitted). Else it goes on to publish.
+BeginSend(p) ==
+  /\ P(p).status = "live" /\ P(p).pc = "none" /\ P(p).sent < MAX_SENT
+  /\ LET s == SlotOf(p) IN
+     /\ ~ringClosed[s] /\ ~reserving[s] /\ Len(ring[s]) < CAP
+     /\ inflight' = [inflight EXCEPT ![s] = TRUE]
+  /\ producers' = [producers EXCEPT ![p].pc = "writing"]
+  /\ UNCHANGED <<slotState, allocated, ring, reserving, orphaned, ringClosed, live,
+                 hadProducer, closed, sealed, closer, delivered, consumerVars>>
+
+\* R1 (the item is published), R9 (the marker is cleared), notify (F1 inside).
+EndSend(p) ==
+  /\ P(p).pc = "writing"
+  /\ LET s == SlotOf(p) IN
+     /\ ring' = [ring EXCEPT ![s] = Append(ring[s], [id |-> p, seq |-> P(p).sent])]
+     /\ inflight' = [inflight EXCEPT ![s] = FALSE]
+  /\ producers' = [producers EXCEPT ![p].pc = "none", ![p].sent = P(p).sent + 1]
+  /\ Wake
+  /\ UNCHANGED <<slotState, allocated, reserving, orphaned, ringClosed, live, hadProducer,
+                 closed, sealed, closer, delivered, cSealed, cGone, cGoneIds, cReadable,
+                 discIds>>
+
+\* reserve(1): empty when closed (relaxed load) or full: stuttering, omitted.
+Reserve(p) ==
+  /\ P(p).status = "live" /\ P(p).pc = "none" /\ P(p).sent < MAX_SENT
+  /\ LET s == SlotOf(p) IN
+     /\ ~ringClosed[s] /\ ~reserving[s] /\ Len(ring[s]) < CAP
+     /\ reserving' = [reserving EXCEPT ![s] = TRUE]
+  /\ producers' = [producers EXCEPT ![p].holds = TRUE]
+  /\ UNCHANGED <<slotState, allocated, ring, inflight, orphaned, ringClosed, live,
+                 hadProducer, closed, sealed, closer, delivered, consumerVars>>
+
+\* The reservation's end, by the thread that holds it (its Producer may be gone): the
+\* reservation is closed (R6); if its Producer was dropped, the slot is retired now.
+EndReservation(p, s) ==
+  /\ reserving' = [reserving EXCEPT ![s] = FALSE]
+  /\ IF orphaned[s]
+       THEN /\ orphaned' = [orphaned EXCEPT ![s] = FALSE]
+            /\ Retire(s)
+            /\ producers' = [producers EXCEPT ![p].status = "dropped", ![p].holds = FALSE,
+                                              ![p].slot = NoSlot]
+       ELSE /\ producers' = [producers EXCEPT ![p].holds = FALSE,
+                                              ![p].slot = IF P(p).status = "dropped" THEN NoSlot
+                                                          ELSE s]
+            /\ UNCHANGED <<orphaned, slotState, live, consumer>>
+
+\* The thread of p holds an open reservation and is not inside another call.
+HoldsReservation(p) == P(p).holds /\ P(p).pc = "none"
+
+\* commit() begins: marker, F3, the ring's closed flag. Closed: nothing is published, the
+\* reservation ends, commit returns false.
+BeginCommit(p) ==
+  /\ HoldsReservation(p)
+  /\ LET s == SlotOf(p) IN
+     IF ringClosed[s]
+       THEN /\ EndReservation(p, s)
+            /\ UNCHANGED inflight
+       ELSE /\ inflight' = [inflight EXCEPT ![s] = TRUE]
+            /\ producers' = [producers EXCEPT ![p].pc = "committing"]
+            /\ UNCHANGED <<reserving, orphaned, slotState, live, consumer>>
+  /\ UNCHANGED <<allocated, ring, ringClosed, hadProducer, closed, sealed, closer, delivered,
+                 cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* R1 (the item is published as the reserving Producer's), R6 (the reservation ends),
+\* R9 (marker cleared), notify; an orphaned reservation then retires the slot (R4, R5).
+EndCommit(p) ==
+  /\ P(p).pc = "committing"
+  /\ LET s == SlotOf(p) IN
+     /\ ring' = [ring EXCEPT ![s] = Append(ring[s], [id |-> p, seq |-> P(p).sent])]
+     /\ inflight' = [inflight EXCEPT ![s] = FALSE]
+     /\ reserving' = [reserving EXCEPT ![s] = FALSE]
+     /\ IF orphaned[s]
+          THEN /\ orphaned' = [orphaned EXCEPT ![s] = FALSE]
+               /\ slotState' = [slotState EXCEPT ![s] = "retired"]
+               /\ live' = live - 1
+               /\ producers' = [producers EXCEPT ![p].status = "dropped", ![p].pc = "none",
+                                                 ![p].sent = P(p).sent + 1, ![p].holds = FALSE,
+                                                 ![p].slot = NoSlot]
+          ELSE /\ producers' = [producers EXCEPT ![p].pc = "none", ![p].sent = P(p).sent + 1,
+                                                 ![p].holds = FALSE,
+                                                 ![p].slot = IF P(p).status = "dropped" THEN NoSlot
+                                                             ELSE s]
+               /\ UNCHANGED <<orphaned, slotState, live>>
+  /\ Wake
+  /\ UNCHANGED <<allocated, ringClosed, hadProducer, closed, sealed, closer, delivered,
+                 cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* cancel() (or the reservation destroyed uncommitted): nothing is published.
+Cancel(p) ==
+  /\ HoldsReservation(p)
+  /\ EndReservation(p, SlotOf(p))
+  /\ UNCHANGED <<allocated, ring, inflight, ringClosed, hadProducer, closed, sealed, closer,
+                 delivered, cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* ---------------------------------------------------------------- close()
+\* closed is stored (seq_cst), then every ring whose pointer it sees (SC2) is closed.
+CloseStore ==
+  /\ closer = "open"
+  /\ closed' = TRUE
+  /\ ringClosed' = [s \in Slot |-> ringClosed[s] \/ allocated[s]]
+  /\ closer' = "sealing"
+  /\ UNCHANGED <<slotState, allocated, ring, inflight, reserving, orphaned, producers, live,
+                 hadProducer, sealed, delivered, consumerVars>>
+
+\* F4; waits until every ring's in-flight marker is clear (A9); sealed (R10); wakes all.
+Seal ==
+  /\ closer = "sealing"
+  /\ MUTANT = "noWaitInflight" \/ \A s \in Slot : ~inflight[s]
+  /\ sealed' = TRUE
+  /\ closer' = "done"
+  /\ Wake
+  /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, delivered, cSealed, cGone,
+                 cGoneIds, cReadable, discIds>>
+
+\* ---------------------------------------------------------------- consumer
+\* Drains up to n items of ring s (poll_ visits every ring this way); R2 inside.
+Consume(s, n) ==
+  /\ consumer = "idle" /\ ring[s] /= << >>
+  /\ LET k == Min(n, Len(ring[s]))
+         items == SubSeq(ring[s], 1, k)
+     IN /\ ring' = [ring EXCEPT ![s] = SubSeq(ring[s], k + 1, Len(ring[s]))]
+        /\ delivered' = [q \in Producers |->
+                           LET mine == SelectSeq(items, LAMBDA x : x.id = q)
+                           IN delivered[q] \o [j \in 1..Len(mine) |-> mine[j].seq]]
+  /\ UNCHANGED <<slotState, allocated, inflight, reserving, orphaned, ringClosed, producers,
+                 live, hadProducer, closed, sealed, closer, consumerVars>>
+
+\* wait(): the event count's park. Ready: go on to the loads; else sleep until notified.
+Park ==
+  /\ consumer = "idle"
+  /\ consumer' = IF ConsumerReady THEN "load" ELSE "asleep"
+  /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
+                 cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* sealed (A10) and the disconnected check (A5) are loaded before readability.
+WaitLoad ==
+  /\ consumer = "load"
+  /\ IF MUTANT = "readableFirst"
+       THEN /\ cReadable' = AnyReadable
+            /\ UNCHANGED <<cSealed, cGone, cGoneIds>>
+       ELSE /\ cSealed' = sealed
+            /\ cGone' = Gone
+            /\ cGoneIds' = IF Gone THEN {p \in Producers : P(p).status = "dropped"} ELSE {}
+            /\ UNCHANGED cReadable
+  /\ consumer' = "decide"
+  /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
+                 discIds>>
+
+\* Readable -> ok; else sealed -> closed (final); else gone -> disconnected; else wait on.
+WaitDecide ==
+  /\ consumer = "decide"
+  /\ LET readable == IF MUTANT = "readableFirst" THEN cReadable ELSE AnyReadable
+         isSealed == IF MUTANT = "readableFirst" THEN sealed ELSE cSealed
+         isGone   == IF MUTANT = "readableFirst" THEN Gone ELSE cGone
+         goneIds  == IF MUTANT = "readableFirst"
+                       THEN {p \in Producers : P(p).status = "dropped"} ELSE cGoneIds
+     IN IF readable THEN consumer' = "idle" /\ UNCHANGED discIds
+        ELSE IF isSealed THEN consumer' = "closed" /\ UNCHANGED discIds
+        ELSE IF isGone THEN consumer' = "idle" /\ discIds' = discIds \cup goneIds
+        ELSE consumer' = "idle" /\ UNCHANGED discIds
+  \* The loads are dead after the decision (reset, so that states differ only in what matters).
+  /\ cSealed' = FALSE /\ cGone' = FALSE /\ cGoneIds' = {} /\ cReadable' = FALSE
+  /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered>>
+
+\* ---------------------------------------------------------------- spec
+Next ==
+  \/ \E p \in Producers :
+       \/ RegReserve(p) \/ RegClaim(p) \/ RegAlloc(p) \/ RegCheck(p)
+       \/ Drop(p) \/ BeginSend(p) \/ EndSend(p)
+       \/ Reserve(p) \/ BeginCommit(p) \/ EndCommit(p) \/ Cancel(p)
+  \/ CloseStore \/ Seal
+  \/ \E s \in Slot, n \in 1..CAP : Consume(s, n)
+  \/ Park \/ WaitLoad \/ WaitDecide
+
+Spec == Init /\ [][Next]_vars
+
+Symmetry == Permutations(Producers)
+
+\* ---------------------------------------------------------------- invariants
+TypeOK ==
+  /\ slotState \in [Slot -> {"free", "active", "retired"}]
+  /\ ring \in [Slot -> Seq(Item)]
+  /\ producers \in [Producers -> [status : Status, slot : Slot \cup {NoSlot},
+                                  prev : {"free", "active", "retired"},
+                                  sent : 0..MAX_SENT, pc : {"none", "writing", "committing"},
+                                  holds : BOOLEAN]]
+  /\ live \in 0..SLOTS
+  /\ consumer \in {"idle", "asleep", "load", "decide", "closed"}
+
+CountIn(l, p) == Len(SelectSeq(l, LAMBDA x : x.id = p))
+InRings(p) == LET f[s \in 0..SLOTS] == IF s = 0 THEN 0 ELSE f[s - 1] + CountIn(ring[s - 1], p)
+              IN f[SLOTS]
+
+\* Each Producer's items arrive in the order it wrote them, without gaps or repeats.
+perProducerFifo == \A p \in Producers : \A i \in 1..Len(delivered[p]) : delivered[p][i] = i - 1
+\* Nothing lost, nothing duplicated: written = delivered + still in a ring.
+conservation == \A p \in Producers : Len(delivered[p]) + InRings(p) = P(p).sent
+\* A reused ring never mixes two Producers' items.
+noMixing == \A s \in Slot : \A i, j \in 1..Len(ring[s]) : ring[s][i].id = ring[s][j].id
+\* close() is final: once the consumer saw closed, every write that succeeded has been
+\* delivered (and, since nothing is consumed after, no later write succeeds).
+closeFinal == consumer = "closed" => \A p \in Producers : Len(delivered[p]) = P(p).sent
+\* disconnected is final for the Producers that had gone: all they wrote was delivered,
+\* and they write nothing more (an open reservation keeps its Producer counted as live).
+disconnectFinal == \A p \in discIds : Len(delivered[p]) = P(p).sent
+\* No lost wake-up: the consumer never sleeps while it has something to act on.
+noLostWakeup == consumer = "asleep" => ~ConsumerReady
+\* Bookkeeping: the live count is the Producers (and registrations) holding one; one
+\* Producer per active slot; sealed only once no write is in flight.
+liveCount == live = Cardinality({p \in Producers : Holds(p)}) /\ live <= SLOTS
+oneProducerPerSlot == \A s \in Slot :
+  Cardinality({p \in Producers : P(p).status \in {"claimed", "installed", "live", "orphan"}
+                                  /\ SlotOf(p) = s})
+    = IF slotState[s] = "active" THEN 1 ELSE 0
+sealedQuiescent == sealed => \A s \in Slot : ~inflight[s]
+
+safetyInvariant == perProducerFifo /\ conservation /\ noMixing /\ closeFinal
+                   /\ disconnectFinal /\ noLostWakeup /\ liveCount /\ oneProducerPerSlot
+                   /\ sealedQuiescent
+
+\* ---------------------------------------------------------------- reachability
+\* Each must be violated (a .cfg with "EXPECT: reachable"): the scenario it negates is
+\* reachable, so the invariants above are not passing for want of it.
+\* A registration claimed a retired ring (after it drained) once another Producer's items
+\* were delivered.
+witnessReuse == ~(\E p, q \in Producers : /\ P(p).status = "installed" /\ P(p).prev = "retired"
+                                         /\ Len(delivered[q]) > 0)
+\* A dropped Producer's reservation is being committed (it outlived its Producer).
+witnessOrphanCommit == ~(\E p \in Producers : P(p).status = "orphan" /\ P(p).pc = "committing")
+\* close() stored closed while a write was in flight, and waits for it.
+witnessCloseRace == ~(closer = "sealing" /\ \E s \in Slot : inflight[s])
+\* The consumer reported disconnected, and a later Producer registered and wrote.
+witnessReconnect == ~(discIds /= {} /\ \E p \in Producers : P(p).status = "live" /\ P(p).sent > 0)
+\* The consumer sleeps while a registration holds a live count it may give back.
+witnessSleepDuringRegistration ==
+  ~(consumer = "asleep" /\ \E p \in Producers : P(p).status \in {"reserved", "claimed", "installed"})
+===============================================================================
