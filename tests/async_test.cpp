@@ -18,6 +18,7 @@
 #include <random>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <ringmpsc/coro.hpp>
@@ -161,6 +162,9 @@ class EpollLoop {
   int fired_ = 0;
 };
 static_assert(ringmpsc::FdLoop<EpollLoop>);
+static_assert(sizeof(Readiness) <= 4 * sizeof(void*), "a Readiness stays a small handle");
+static_assert(std::is_nothrow_move_constructible_v<Readiness> &&
+              std::is_nothrow_move_assignable_v<Readiness> && !std::is_copy_constructible_v<Readiness>);
 
 /// Producer thread body: pushes (id << 32 | i) for i in [0, n), blocking.
 template <class P>

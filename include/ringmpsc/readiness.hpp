@@ -54,7 +54,8 @@ struct ReadinessAccess {
 };
 }  // namespace detail
 
-/// One side's readiness fd and its arming: a move-only handle, as cheap as four pointers.
+/// One side's readiness fd and its arming: a move-only handle of 32 bytes (three pointers,
+/// the fd number, a flag).
 /// The fd belongs to the ring or channel (created on the first request, closed when it is
 /// destroyed); the handle owns only its arming, and withdraws it when destroyed.
 ///
