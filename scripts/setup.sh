@@ -14,7 +14,7 @@ esac
 
 test_pkgs=(cmake ninja-build g++ clang catch2 pkg-config git patchelf
            nlohmann-json3-dev libcurl4-openssl-dev zlib1g-dev librapidcheck-dev python3
-           default-jre-headless)
+           default-jre-headless libasio-dev liburing-dev)
 bench_pkgs=(cmake ninja-build g++ libbenchmark-dev python3-matplotlib
             libatomic-queue-dev libreaderwriterqueue-dev libconcurrentqueue-dev
             libboost-dev libtbb-dev libxenium-dev)

@@ -103,6 +103,7 @@ class BasicChannel : public ConsumerApi<BasicChannel<T, Wait>, T, Wait> {
  private:
   friend class ConsumerApi<BasicChannel, T, Wait>;
   friend struct detail::TestAccess;
+  friend struct detail::ReadinessAccess;
 
   // ConsumerApi's primitives.
   bool pop_(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {

@@ -134,6 +134,7 @@ class BasicRing : public ProducerApi<BasicRing<T, Wait>, T, Wait>,
   friend class ConsumerApi<BasicRing, T, Wait>;
   friend class BasicChannel<T, Wait>;
   friend struct detail::TestAccess;
+  friend struct detail::ReadinessAccess;
 
   // ProducerApi's ring.
   detail::RingCore<T>& producer_core_() noexcept { return core_; }

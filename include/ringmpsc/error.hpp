@@ -21,6 +21,8 @@ enum class Errc : int {
   reservation_pending,       ///< a second reservation while one is still open
   misaligned_allocation,     ///< the allocator returned storage not aligned for the type
   reservation_full,          ///< emplace_back() on a reservation whose slots are all written
+  already_armed,             ///< Readiness::arm() while this side is armed already
+  not_armed,                 ///< Readiness::disarm() without an arming
 };
 
 namespace detail {
@@ -46,6 +48,9 @@ class ErrorCategory final : public std::error_category {
         return "the allocator returned storage that is not aligned for the element type";
       case Errc::reservation_full:
         return "emplace_back: every slot of the reservation is written (nothing was constructed)";
+      case Errc::already_armed:
+        return "arm(): this side's readiness fd is armed already; disarm() first";
+      case Errc::not_armed: return "disarm(): the readiness fd is not armed";
     }
     return "unknown ringmpsc error";
   }

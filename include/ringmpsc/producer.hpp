@@ -46,6 +46,7 @@ class Producer : public ProducerApi<Producer<T, Wait>, T, Wait> {
  private:
   friend class ProducerApi<Producer, T, Wait>;
   friend class BasicChannel<T, Wait>;
+  friend struct detail::ReadinessAccess;
 
   Producer(detail::RingCore<T>* core, detail::ChannelSlot<T>* slot, std::uint32_t id) noexcept
       : core_(core), slot_(slot), id_(id) {}

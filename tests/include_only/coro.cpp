@@ -1,0 +1,3 @@
+// Compiles coro.hpp on its own: every public header is self-contained.
+#include <ringmpsc/coro.hpp>
+#include <ringmpsc/coro.hpp>  // and include-guarded
