@@ -120,7 +120,7 @@ MUTANTS = [
      "    return std::size_t{1} << ring_bits;"),
     # --- the wake-up protocol ---------------------------------------------------------
     ("wake-no-epoch-bump", "wake does not bump the epoch (R3)", EVENT,
-     "    epoch_.fetch_add(1, std::memory_order_release);  // R3: pairs with A3\n", ""),
+     "      epoch_.fetch_add(1, std::memory_order_release);  // R3: pairs with A3\n", ""),
     ("park-no-f2", "F2 removed from park", EVENT,
      "    AsymmetricFence::heavy();                                // F2: pairs with F1\n", ""),
 ]
