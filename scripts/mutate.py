@@ -122,7 +122,9 @@ MUTANTS = [
     ("wake-no-epoch-bump", "wake does not bump the epoch (R3)", EVENT,
      "      epoch_.fetch_add(1, std::memory_order_release);  // R3: pairs with A3\n", ""),
     ("park-no-f2", "F2 removed from park", EVENT,
-     "    AsymmetricFence::heavy();                                // F2: pairs with F1\n", ""),
+     "    waiters_.fetch_add(1, std::memory_order_seq_cst);       // W1\n"
+     "    AsymmetricFence::heavy();                                // F2: pairs with F1\n",
+     "    waiters_.fetch_add(1, std::memory_order_seq_cst);       // W1\n"),
 ]
 
 DEV_TARGETS = ["ringmpsc_tests", "ringmpsc_release_tests", "ringmpsc_mbt_tests"]
