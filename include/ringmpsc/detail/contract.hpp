@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "checker.hpp"
 #include "platform.hpp"
 
 namespace ringmpsc::detail {
@@ -24,6 +25,7 @@ inline std::atomic<ViolationHandlerFn>& violation_handler_slot() noexcept {
 /// A caller broke a documented precondition that no return value can report. If the
 /// installed handler returns, the caller makes its operation fail without effect.
 [[gnu::cold]] inline void contract_violation(const char* message) noexcept {
+  if constexpr (checker::enabled) checker::contract_violation(message);
   violation_handler_slot().load(std::memory_order_acquire)(message);
 }
 

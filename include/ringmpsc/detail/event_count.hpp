@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "asymmetric_fence.hpp"
+#include "checker.hpp"
 #include "eventfd.hpp"
 #include "futex.hpp"
 #include "platform.hpp"
@@ -72,7 +73,7 @@ class alignas(cache_line) EventCount {
   template <class Ready>
   void park(Ready&& ready, Deadline deadline) noexcept(noexcept(ready())) {
     waiters_.fetch_add(1, std::memory_order_seq_cst);       // W1
-    AsymmetricFence::heavy();                                // F2: pairs with F1
+    if constexpr (checker::keep_f2) AsymmetricFence::heavy();  // F2: pairs with F1
     const std::uint32_t e = epoch_.load(std::memory_order_acquire);  // A3: pairs with R3
     if (!ready()) {
       parks_.fetch_add(1, std::memory_order_relaxed);

@@ -16,6 +16,7 @@
 #include <ctime>
 #endif
 
+#include "checker.hpp"
 #include "clock.hpp"
 
 namespace ringmpsc::detail {
@@ -24,7 +25,9 @@ namespace ringmpsc::detail {
 /// The caller re-checks its condition and the deadline after every return.
 inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
                        Deadline deadline) noexcept {
-#if defined(__linux__)
+#if defined(RINGMPSC_CHECKER)
+  checker::futex_wait(word, expected, deadline);
+#elif defined(__linux__)
   static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
   auto* addr = reinterpret_cast<std::uint32_t*>(&word);
   if (deadline == no_deadline) {
@@ -54,7 +57,9 @@ inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
 }
 
 inline void futex_wake_all(std::atomic<std::uint32_t>& word) noexcept {
-#if defined(__linux__)
+#if defined(RINGMPSC_CHECKER)
+  checker::futex_wake_all(word);
+#elif defined(__linux__)
   ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX,
             nullptr, nullptr, 0);
 #else

@@ -48,7 +48,9 @@ inline constexpr std::size_t cache_line = 128;
 // A pause hint for spin loops: tells the core this is a spin-wait so it can yield
 // resources to its SMT sibling and avoid a memory-order mis-speculation on exit.
 inline void cpu_relax() noexcept {
-#if defined(RINGMPSC_X86)
+#if defined(RINGMPSC_CHECKER)
+  std::this_thread::yield();  // detail/checker.hpp: a spin-wait step lets the others run
+#elif defined(RINGMPSC_X86)
   _mm_pause();
 #elif defined(__aarch64__)
   asm volatile("yield" ::: "memory");

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "asymmetric_fence.hpp"
+#include "checker.hpp"
 #include "contract.hpp"
 #include "counter.hpp"
 #include "event_count.hpp"
@@ -113,6 +114,7 @@ class RingCore {
     const size_type idx = static_cast<size_type>(tail & p_.mask);
     const size_type len = std::min({n, free, static_cast<size_type>(p_.mask + 1 - idx)});
     p_.reserving.store(true, std::memory_order_relaxed);
+    if constexpr (checker::enabled) checker::slots_claimed(p_.slots, p_.mask, tail, len);
     return {p_.slots + idx, len};
   }
 
@@ -398,8 +400,9 @@ class RingCore {
   void publish_(std::uint64_t tail, size_type n) noexcept {
     RINGMPSC_ASSERT(tail + n - p_.cached_head <= p_.mask + 1,
                     "ring invariant: publish past capacity");
-    p_.tail.store(tail + n, std::memory_order_release);  // R1: publishes the slots; pairs
-                                                         // with A1 in the consumer
+    if constexpr (checker::enabled) checker::slots_published(p_.slots, p_.mask, tail, n);
+    p_.tail.store(tail + n, checker::r1_release);  // R1: publishes the slots; pairs
+                                                   // with A1 in the consumer
   }
 
   void after_publish_(size_type n) noexcept {
@@ -433,6 +436,7 @@ class RingCore {
   void release_(std::uint64_t head, size_type n) noexcept {
     if (n == 0) return;
     RINGMPSC_ASSERT(n <= c_.cached_tail - head, "ring invariant: consume outside [head, tail)");
+    if constexpr (checker::enabled) checker::slots_consumed(c_.slots, c_.mask, head, n);
     if constexpr (!std::is_trivially_destructible_v<T>) {
       for (std::uint64_t s = head; s != head + n; ++s) std::destroy_at(c_.slots + (s & c_.mask));
     }
