@@ -10,7 +10,7 @@
 
 #include <ringmpsc/stack_ring.hpp>
 
-#include "test_access.hpp"
+#include "../test_access.hpp"
 
 namespace {
 

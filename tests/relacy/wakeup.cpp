@@ -14,7 +14,7 @@
 #include <ringmpsc/stack_channel.hpp>
 #include <ringmpsc/stack_ring.hpp>
 
-#include "test_access.hpp"
+#include "../test_access.hpp"
 
 namespace {
 

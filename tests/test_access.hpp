@@ -1,0 +1,64 @@
+// TestAccess: the tests' view of library internals (the library declares it and makes it
+// a friend; only the tests define it). Shared by the Catch2 suites and the Relacy tests.
+#pragma once
+
+#include <cstdint>
+
+#include <ringmpsc/basic_channel.hpp>
+#include <ringmpsc/basic_ring.hpp>
+
+namespace ringmpsc::detail {
+/// Defined only here: lets tests start a ring at any sequence and read its indices.
+struct TestAccess {
+  template <class T>
+  static RingCore<T>& core(RingCore<T>& r) { return r; }
+  template <class T>
+  static const RingCore<T>& core(const RingCore<T>& r) { return r; }
+  template <class T, class W>
+  static RingCore<T>& core(BasicRing<T, W>& r) { return r.core_; }
+  template <class T, class W>
+  static const RingCore<T>& core(const BasicRing<T, W>& r) { return r.core_; }
+
+  template <class R>
+  static void set_sequence(R& ring, std::uint64_t seq) {
+    auto& r = core(ring);
+    r.p_.tail.store(seq);
+    r.p_.cached_head = seq;
+    r.c_.head.store(seq);
+    r.c_.pos = seq;
+    r.c_.published = seq;
+    r.c_.cached_tail = seq;
+  }
+  /// The head the consumer has handed back to the producer.
+  template <class R>
+  static std::uint64_t head(const R& r) { return core(r).c_.head.load(); }
+  /// Sets how often the consumer hands slots back (tests of the hand-back rule on small rings).
+  template <class R>
+  static void set_quantum(R& r, std::uint64_t q) { core(r).c_.quantum = q; }
+  /// Where the consumer is (head <= position).
+  template <class R>
+  static std::uint64_t position(const R& r) { return core(r).c_.pos; }
+  template <class R>
+  static std::uint64_t tail(const R& r) { return core(r).p_.tail.load(); }
+  template <class R>
+  static std::uint64_t cached_head(const R& r) { return core(r).p_.cached_head; }
+  template <class R>
+  static std::uint64_t cached_tail(const R& r) { return core(r).c_.cached_tail; }
+  /// The ring core of a channel's producer slot (nullptr before its first registration).
+  template <class T, class W>
+  static RingCore<T>* ring_of(BasicChannel<T, W>& ch, std::uint32_t slot) {
+    return ch.core_.slot(slot).ring.load();
+  }
+  /// The event count a channel's consumer parks on.
+  template <class T, class W>
+  static const EventCount& data_event(const BasicChannel<T, W>& ch) {
+    return ch.core_.data_counts();
+  }
+  /// The slot that holds sequence `seq` (the consumer's view, without changing any state).
+  template <class R>
+  static const auto& peek(const R& ring, std::uint64_t seq) {
+    const auto& r = core(ring);
+    return r.c_.slots[seq & r.c_.mask];
+  }
+};
+}  // namespace ringmpsc::detail
