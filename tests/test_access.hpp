@@ -49,6 +49,24 @@ struct TestAccess {
   static RingCore<T>* ring_of(BasicChannel<T, W>& ch, std::uint32_t slot) {
     return ch.core_.slot(slot).ring.load();
   }
+  /// A channel slot's state (free, active, retired: ChannelSlot::state).
+  template <class T, class W>
+  static SlotState slot_state(BasicChannel<T, W>& ch, std::uint32_t slot) {
+    return ch.core_.slot(slot).state.load();
+  }
+  /// Whether a producer has ever got as far as the closed re-check of registration.
+  template <class T, class W>
+  static bool had_producer(BasicChannel<T, W>& ch) { return ch.core_.shared_.had_producer.load(); }
+  /// Whether close() has sealed the channel (every write in flight published).
+  template <class T, class W>
+  static bool sealed(BasicChannel<T, W>& ch) { return ch.core_.sealed(); }
+  /// Whether a Producer dropped before the ring's open reservation ended (the reservation
+  /// retires the slot when it ends).
+  template <class R>
+  static bool orphaned(const R& r) { return core(r).p_.on_release != nullptr; }
+  /// The ring's in-flight marker (set inside a write).
+  template <class R>
+  static bool writing(const R& r) { return core(r).p_.writing.load() != 0; }
   /// The event count a channel's consumer parks on.
   template <class T, class W>
   static const EventCount& data_event(const BasicChannel<T, W>& ch) {

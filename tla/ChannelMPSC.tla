@@ -1,6 +1,6 @@
 ------------------------------ MODULE ChannelMPSC ------------------------------
 (***************************************************************************)
-(* The MPSC channel of ringmpsc (include/ringmpsc/detail/channel_base.hpp, *)
+(* The MPSC channel of ringmpsc (include/ringmpsc/detail/channel_core.hpp, *)
 (* producer.hpp): producer registration, drop and ring reuse, reservations *)
 (* that outlive their producer, close() racing writes (the in-flight       *)
 (* marker and the seal), the consumer's wait (closed, disconnected,        *)
@@ -13,7 +13,7 @@
 (* steps are at the granularity where the protocol's races are:           *)
 (*                                                                         *)
 (*   registration  RegReserve (live CAS) -> RegClaim (slot CAS, A4, the    *)
-(*                 drained check A6 then head == tail) -> RegAlloc (first  *)
+(*                 drained check head == tail) -> RegAlloc (first          *)
 (*                 use: allocate, may fail; SC1 ring pointer store) ->     *)
 (*                 RegCheck (SC1 load of closed); every failure after      *)
 (*                 RegReserve gives the live count back and wakes the      *)
@@ -21,7 +21,8 @@
 (*   write         BeginSend (in-flight marker, F3, load the ring's       *)
 (*                 closed flag) -> EndSend (R1 publish, R9 clear marker,  *)
 (*                 notify); the same critical section around a commit:    *)
-(*                 BeginCommit -> EndCommit (R1, then R6 reservation end) *)
+(*                 BeginCommit -> EndCommit (R1, R9, the reservation      *)
+(*                 ends, notify; a dropped Producer's slot then retires)  *)
 (*   close()       CloseStore (closed, every ring's flag; SC2 loads of the *)
 (*                 ring pointers) -> Seal (F4, A9: every marker clear;     *)
 (*                 R10 sealed; wake)                                       *)
@@ -31,15 +32,29 @@
 (*                                                                         *)
 (* Memory model: interleaving (sequential consistency). Every race here is *)
 (* a Dekker pair ordered by a fence pair or seq_cst accesses (F3/F4,       *)
-(* SC1/SC2) or a release/acquire chain (R1/A1, R4/A4, R5/A5, R6/A6, R9/A9, *)
+(* SC1/SC2) or a release/acquire chain (R1/A1, R4/A4, R5/A5, R9/A9,        *)
 (* R10/A10), which is what makes interleaving sound for them; what a       *)
 (* missing fence does on a store-buffer machine is Wakeup.tla's subject.   *)
 (* The event count is abstracted to its proven contract (Wakeup.tla): Park *)
 (* checks readiness and sleeps atomically, and a notify() after a store    *)
 (* that makes the consumer ready wakes it.                                 *)
 (*                                                                         *)
+(* Each ring is the ring of RingSPSC seen from here: `ring[s]` is what the *)
+(* consumer has not taken yet (pos .. tail). The consumer hands slots back *)
+(* as soon as it has taken everything it has seen (RingSPSC's              *)
+(* caughtUpHandsBack), so a ring is drained (head == tail, what            *)
+(* registration checks) exactly when ring[s] is empty. With the capacity   *)
+(* of these rings (CAP = 2) the code's hand-back quantum is 1, so the      *)
+(* producer's view of free space is exact; with a larger quantum a write   *)
+(* may be refused while slots are held back, a refusal without effect.    *)
+(* The consumer is abstract: Consume takes from any ring, where the code   *)
+(* chooses by ChannelCore::poll (stay on the last ring for small calls,    *)
+(* round robin otherwise); no invariant here depends on that choice.       *)
+(*                                                                         *)
 (* MUTANT selects a deliberately broken variant (the .cfg files that must  *)
-(* fail); "none" is the protocol the code implements.                      *)
+(* fail); "none" is the protocol. "claimABA" is the claim as the code      *)
+(* (ChannelCore::claim) does it: the drained check and the CAS are two     *)
+(* steps (see docs/spec.md, "Divergences of the code").                    *)
 (***************************************************************************)
 EXTENDS Integers, Sequences, FiniteSets, TLC
 
@@ -51,7 +66,7 @@ CONSTANTS Producers,  \* Producer handles (model values; each registers at most 
 
 ASSUME SLOTS \in Nat \ {0} /\ CAP \in Nat \ {0} /\ MAX_SENT \in Nat
 ASSUME MUTANT \in {"none", "reuseBeforeDrain", "orphanReuse", "noWaitInflight",
-                   "readableFirst", "unreserveNoWake"}
+                   "readableFirst", "unreserveNoWake", "claimABA"}
 
 Slot == 0..(SLOTS - 1)
 NoSlot == -1
@@ -61,7 +76,7 @@ VARIABLES
   allocated,   \* Slot -> ring pointer published                  (R7, SC1)
   ring,        \* Slot -> published, unconsumed items, oldest first
   inflight,    \* Slot -> the ring's in-flight marker             (F3, R9/A9)
-  reserving,   \* Slot -> a reservation is open on the ring       (R6/A6)
+  reserving,   \* Slot -> a reservation is open on the ring (the producer thread's flag)
   orphaned,    \* Slot -> its Producer was dropped with the reservation open
   ringClosed,  \* Slot -> the ring's closed flag (set by close())
   producers,   \* Producers -> [status, slot, prev, sent, pc, holds]
@@ -88,17 +103,18 @@ Item == [id : Producers, seq : 0..(MAX_SENT - 1)]
 \* status: "idle" (not registered), "reserved" (holds a live count), "claimed" (holds a
 \* slot, ring not allocated), "installed" (ring installed, closed not re-checked), "live",
 \* "orphan" (dropped with its reservation open: still holds the slot and the live count),
-\* "dropped". prev: the slot's state before the claim, restored if registration fails.
+\* "dropped"; "scanned" (only under MUTANT "claimABA": a slot seen usable, not CASed yet).
+\* prev: the slot's state before the claim, restored if registration fails.
 \* (Fields that are dead, prev after registration and slot after the Producer is gone
 \* for good, are reset so that states differ only in what matters.)
 \* pc: "none", "writing" (between BeginSend and EndSend), "committing". holds: the
 \* Producer's thread holds an open Reservation (which may outlive the Producer).
-Status == {"idle", "reserved", "claimed", "installed", "live", "orphan", "dropped"}
+Status == {"idle", "reserved", "scanned", "claimed", "installed", "live", "orphan", "dropped"}
 
 Min(a, b) == IF a < b THEN a ELSE b
 P(p) == producers[p]
 SlotOf(p) == producers[p].slot
-Holds(p) == P(p).status \in {"reserved", "claimed", "installed", "live", "orphan"}
+Holds(p) == P(p).status \in {"reserved", "scanned", "claimed", "installed", "live", "orphan"}
 AnyReadable == \E s \in Slot : ring[s] /= << >>
 Gone == live = 0 /\ hadProducer
 \* What the consumer's park checks (and what a notify after each store below makes true).
@@ -109,9 +125,9 @@ Wake == consumer' = IF consumer = "asleep" THEN "idle" ELSE consumer
 \* notify() only if the live count just reached 0 (the last producer went).
 WakeIfGone(newLive) == IF newLive = 0 THEN Wake ELSE UNCHANGED consumer
 
-\* registration's drained check: no open reservation (A6), then head == tail.
-Drained(s) == IF MUTANT = "orphanReuse" THEN ring[s] = << >>
-              ELSE ~reserving[s] /\ ring[s] = << >>
+\* registration's drained check (RingCore::drained): head == tail. A retired slot has no
+\* open reservation (retiredQuiet), so that is all it needs to check.
+Drained(s) == ring[s] = << >>
 Usable(s) == \/ slotState[s] = "free"
              \/ slotState[s] = "retired" /\ (Drained(s) \/ MUTANT = "reuseBeforeDrain")
 
@@ -147,9 +163,10 @@ RegReserve(p) ==
   /\ producers' = [producers EXCEPT ![p].status = "reserved"]
   /\ UNCHANGED <<ringVars, hadProducer, closed, sealed, closer, delivered, consumerVars>>
 
-\* The lowest slot that is free, or retired and drained (A4, A6, head == tail), is claimed
+\* The lowest slot that is free, or retired and drained (A4, head == tail), is claimed
 \* (CAS to active). None: rings_not_drained, the live count is given back.
-RegClaim(p) ==
+\* (MUTANT "claimABA": RegScan, then RegCas.)
+RegClaimAtomic(p) ==
   /\ P(p).status = "reserved"
   /\ LET usable == {s \in Slot : Usable(s)} IN
      IF usable = {}
@@ -165,6 +182,40 @@ RegClaim(p) ==
                            ringClosed>>
   /\ UNCHANGED <<hadProducer, closed, sealed, closer, delivered, cSealed, cGone, cGoneIds,
                  cReadable, discIds>>
+
+\* The claim as ChannelCore::claim makes it: the scan loads a slot's state (A4) and checks
+\* drained, and only then CASes the state it loaded to active. In between, another
+\* registration may claim the slot, write and drop, leaving it retired again but not
+\* drained: the CAS still succeeds (ABA). (A failed CAS rescans from the first slot here,
+\* where the code goes on to the next one: the divergence is on the successful path.)
+RegScan(p) ==
+  /\ P(p).status = "reserved"
+  /\ LET usable == {s \in Slot : Usable(s)} IN
+     IF usable = {}
+       THEN /\ Unreserve
+            /\ producers' = [producers EXCEPT ![p].status = "idle"]
+       ELSE LET s == CHOOSE x \in usable : \A y \in usable : x <= y IN
+            /\ producers' = [producers EXCEPT ![p].status = "scanned", ![p].slot = s,
+                                              ![p].prev = slotState[s]]
+            /\ UNCHANGED <<live, consumer>>
+  /\ UNCHANGED <<ringVars, hadProducer, closed, sealed, closer, delivered, cSealed, cGone,
+                 cGoneIds, cReadable, discIds>>
+
+RegCas(p) ==
+  /\ P(p).status = "scanned"
+  /\ LET s == SlotOf(p) IN
+     IF slotState[s] = P(p).prev
+       THEN /\ slotState' = [slotState EXCEPT ![s] = "active"]
+            /\ producers' = [producers EXCEPT ![p].status = IF allocated[s] THEN "installed"
+                                                             ELSE "claimed"]
+       ELSE /\ producers' = [producers EXCEPT ![p].status = "reserved", ![p].slot = NoSlot,
+                                              ![p].prev = "free"]
+            /\ UNCHANGED slotState
+  /\ UNCHANGED <<live, consumer, allocated, ring, inflight, reserving, orphaned, ringClosed,
+                 hadProducer, closed, sealed, closer, delivered, cSealed, cGone, cGoneIds,
+                 cReadable, discIds>>
+
+RegClaim(p) == IF MUTANT = "claimABA" THEN RegScan(p) ELSE RegClaimAtomic(p)
 
 \* First use of a slot: its ring is allocated (SC1: the pointer is stored seq_cst), or the
 \* allocation throws: the slot goes back to its previous state, the live count is given back.
@@ -253,7 +304,8 @@ Reserve(p) ==
                  hadProducer, closed, sealed, closer, delivered, consumerVars>>
 
 \* The reservation's end, by the thread that holds it (its Producer may be gone): the
-\* reservation is closed (R6); if its Producer was dropped, the slot is retired now.
+\* reservation is closed; if its Producer was dropped, the slot is retired now
+\* (ChannelSlot::retire, run by RingCore::end_claim: R4, R5, wake if last).
 EndReservation(p, s) ==
   /\ reserving' = [reserving EXCEPT ![s] = FALSE]
   /\ IF orphaned[s]
@@ -283,8 +335,8 @@ BeginCommit(p) ==
   /\ UNCHANGED <<allocated, ring, ringClosed, hadProducer, closed, sealed, closer, delivered,
                  cSealed, cGone, cGoneIds, cReadable, discIds>>
 
-\* R1 (the item is published as the reserving Producer's), R6 (the reservation ends),
-\* R9 (marker cleared), notify; an orphaned reservation then retires the slot (R4, R5).
+\* R1 (the item is published as the reserving Producer's), R9 (marker cleared), the
+\* reservation ends, notify; an orphaned reservation then retires the slot (R4, R5).
 EndCommit(p) ==
   /\ P(p).pc = "committing"
   /\ LET s == SlotOf(p) IN
@@ -335,7 +387,8 @@ Seal ==
                  cGoneIds, cReadable, discIds>>
 
 \* ---------------------------------------------------------------- consumer
-\* Drains up to n items of ring s (poll_ visits every ring this way); R2 inside.
+\* Takes up to n items of ring s (RingCore::drain: A1, R2 by the hand-back rule). The
+\* consumer is abstract: any ring, where the code picks one by ChannelCore::poll.
 Consume(s, n) ==
   /\ consumer = "idle" /\ ring[s] /= << >>
   /\ LET k == Min(n, Len(ring[s]))
@@ -354,17 +407,19 @@ Park ==
   /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
                  cSealed, cGone, cGoneIds, cReadable, discIds>>
 
-\* sealed (A10) and the disconnected check (A5) are loaded before readability.
+\* sealed (A10) and the disconnected check (A5: live == 0 and had_producer, taken as one
+\* load) are loaded before readability.
 WaitLoad ==
   /\ consumer = "load"
   /\ IF MUTANT = "readableFirst"
        THEN /\ cReadable' = AnyReadable
             /\ UNCHANGED <<cSealed, cGone, cGoneIds>>
+            /\ consumer' = "decide"
        ELSE /\ cSealed' = sealed
             /\ cGone' = Gone
             /\ cGoneIds' = IF Gone THEN {p \in Producers : P(p).status = "dropped"} ELSE {}
             /\ UNCHANGED cReadable
-  /\ consumer' = "decide"
+            /\ consumer' = "decide"
   /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
                  discIds>>
 
@@ -387,7 +442,7 @@ WaitDecide ==
 \* ---------------------------------------------------------------- spec
 Next ==
   \/ \E p \in Producers :
-       \/ RegReserve(p) \/ RegClaim(p) \/ RegAlloc(p) \/ RegCheck(p)
+       \/ RegReserve(p) \/ RegClaim(p) \/ RegCas(p) \/ RegAlloc(p) \/ RegCheck(p)
        \/ Drop(p) \/ BeginSend(p) \/ EndSend(p)
        \/ Reserve(p) \/ BeginCommit(p) \/ EndCommit(p) \/ Cancel(p)
   \/ CloseStore \/ Seal
@@ -425,6 +480,11 @@ closeFinal == consumer = "closed" => \A p \in Producers : Len(delivered[p]) = P(
 \* disconnected is final for the Producers that had gone: all they wrote was delivered,
 \* and they write nothing more (an open reservation keeps its Producer counted as live).
 disconnectFinal == \A p \in discIds : Len(delivered[p]) = P(p).sent
+\* The consumer's disconnected check finds live == 0 only once a Producer has gone: it is
+\* about to report disconnected only if one has (a corner aside: with the channel closed, a
+\* registration that close() refused has set had_producer and given its count back, and
+\* counts as one that came and went; the seal then turns every later answer to closed).
+disconnectMeansGone == (consumer = "decide" /\ cGone /\ ~closed) => cGoneIds /= {}
 \* No lost wake-up: the consumer never sleeps while it has something to act on.
 noLostWakeup == consumer = "asleep" => ~ConsumerReady
 \* Bookkeeping: the live count is the Producers (and registrations) holding one; one
@@ -435,10 +495,15 @@ oneProducerPerSlot == \A s \in Slot :
                                   /\ SlotOf(p) = s})
     = IF slotState[s] = "active" THEN 1 ELSE 0
 sealedQuiescent == sealed => \A s \in Slot : ~inflight[s]
+\* A retired slot has no open reservation, no Producer's reservation left on it and no
+\* write in flight: reuse needs only head == tail (the code does not look at the reservation;
+\* R6/A6 are unused).
+retiredQuiet == \A s \in Slot : slotState[s] = "retired" => ~reserving[s] /\ ~orphaned[s]
+                                                          /\ ~inflight[s]
 
 safetyInvariant == perProducerFifo /\ conservation /\ noMixing /\ closeFinal
                    /\ disconnectFinal /\ noLostWakeup /\ liveCount /\ oneProducerPerSlot
-                   /\ sealedQuiescent
+                   /\ sealedQuiescent /\ retiredQuiet /\ disconnectMeansGone
 
 \* ---------------------------------------------------------------- reachability
 \* Each must be violated (a .cfg with "EXPECT: reachable"): the scenario it negates is

@@ -90,7 +90,7 @@ quint_checks() {
     rm -f "${trace_dir}"/ring_*.itf.json "${trace_dir}"/channel_*.itf.json
     quint run --main=RingSPSC --max-samples=40 --n-traces=40 --max-steps=40 \
       --out-itf="${trace_dir}/ring_{seq}.itf.json" RingSPSC.qnt >/dev/null
-    quint run --main=ChannelMPSC --init=serialInit --max-samples=40 --n-traces=40 --max-steps=40 \
+    quint run --main=ChannelMPSC --init=serialInit --max-samples=40 --n-traces=40 --max-steps=100 \
       --out-itf="${trace_dir}/channel_{seq}.itf.json" ChannelMPSC.qnt >/dev/null
     echo "--- wrote $(ls "${trace_dir}" | wc -l) RingSPSC and ChannelMPSC (serial) traces to ${trace_dir}"
   fi
