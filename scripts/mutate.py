@@ -91,6 +91,12 @@ MUTANTS = [
     ("no-streak-limit", "small consumer calls stay on one ring without limit", CHAN,
      "      if (total == want && streak_ < streak_limit) return total;",
      "      if (total == want) return total;"),
+    ("claim-no-recheck", "a claim does not check again after its CAS that the ring is drained", CHAN,
+     "      if (st == SlotState::retired && !drained_(slot)) {\n"
+     "        slot.state.store(st, std::memory_order_release);\n        continue;\n      }\n", ""),
+    ("had-producer-before-recheck", "a registration close() refuses counts as a producer that came", CHAN,
+     "      // Only a registration that succeeds counts as a producer that came (disconnection).\n"
+     "      shared_.had_producer.store(true, std::memory_order_release);\n", ""),
     ("no-closed-recheck", "no closed re-check after installing a ring (SC1)", CHAN,
      "      if (closed_.load(std::memory_order_seq_cst)) {", "      if (false) {"),
     ("give-back-no-wake", "a failed registration does not wake the consumer", CHAN,

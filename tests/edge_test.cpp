@@ -492,6 +492,7 @@ TEST_CASE("a registration that installs a ring while close() runs backs out",
   REQUIRE_FALSE(r);
   REQUIRE(r.error() == Errc::channel_closed);
   REQUIRE(ch.producer_count() == 0);
+  REQUIRE_FALSE(ch.is_disconnected());  // a refused registration is not a producer that came
   REQUIRE(ch.wait_for(1s) == Status::closed);
 }
 

@@ -90,7 +90,7 @@ TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[
   constexpr int kCycles = 100'000 / kThreads;
   std::atomic<int> finished{0};
   std::atomic<std::uint64_t> sent_sum{0};
-  std::atomic<int> unexpected{0};
+  std::atomic<int> unexpected{0}, mixed{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -101,6 +101,8 @@ TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[
           std::this_thread::yield();
           r = ch.register_producer();
         }
+        // Claimed only when drained, and nobody else writes it: it must be empty.
+        if (r->was_size() != 0) ++mixed;
         const std::uint64_t v = static_cast<std::uint64_t>(t) * kCycles + c;
         while (!r->try_push(v)) std::this_thread::yield();
         sent_sum += v;
@@ -116,6 +118,7 @@ TEST_CASE("producer churn: 10^5 register/drop cycles with max_producers = 4", "[
   }
   for (auto& th : threads) th.join();
   REQUIRE(unexpected == 0);
+  REQUIRE(mixed == 0);
   REQUIRE(received == 100'000);
   REQUIRE(sum == sent_sum);
   REQUIRE(ch.producer_count() == 0);

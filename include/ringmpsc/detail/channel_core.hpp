@@ -101,6 +101,13 @@ class ChannelCore {
       if (st == SlotState::retired && !drained_(slot)) continue;
       if (!slot.state.compare_exchange_strong(st, SlotState::active, std::memory_order_acq_rel))
         continue;
+      // The CAS only says the state was `retired` again: another registration may have
+      // claimed the slot after the check above, written, and dropped its producer. Now the
+      // slot is ours and nobody else writes its ring, so a drained ring stays drained.
+      if (st == SlotState::retired && !drained_(slot)) {
+        slot.state.store(st, std::memory_order_release);
+        continue;
+      }
       if (slot.ring.load(std::memory_order_acquire) == nullptr) {  // A7
         RingCore<T>* ring = nullptr;
         try {
@@ -114,13 +121,14 @@ class ChannelCore {
         slot.ring.store(ring, std::memory_order_seq_cst);  // R7, and SC1 with close()
       }
       raise_high_water_(i + 1);
-      shared_.had_producer.store(true, std::memory_order_release);
       // SC1: either close() saw this ring (and closed it) or this load sees the flag.
       if (closed_.load(std::memory_order_seq_cst)) {
         slot.state.store(st, std::memory_order_release);
         give_back_live_();
         return {Outcome::closed, 0};
       }
+      // Only a registration that succeeds counts as a producer that came (disconnection).
+      shared_.had_producer.store(true, std::memory_order_release);
       return {Outcome::ok, i};
     }
     give_back_live_();
@@ -187,8 +195,11 @@ class ChannelCore {
   /// No live producer although one registered. A5: the acquire pairs with R5, so what the
   /// departed producers published is visible to a readability check made after this.
   [[nodiscard]] bool disconnected() const noexcept {
-    return shared_.live.load(std::memory_order_acquire) == 0 &&
-           shared_.had_producer.load(std::memory_order_acquire);
+    // had_producer first: it never goes back to false, so a registration completing
+    // between the two loads cannot make a channel that never lost a producer look
+    // disconnected.
+    return shared_.had_producer.load(std::memory_order_acquire) &&
+           shared_.live.load(std::memory_order_acquire) == 0;
   }
 
   [[nodiscard]] EventCount* data_event() noexcept { return shared_.data_event; }
