@@ -95,8 +95,8 @@ MUTANTS = [
      "      if (st == SlotState::retired && !drained_(slot)) {\n"
      "        slot.state.store(st, std::memory_order_release);\n        continue;\n      }\n", ""),
     ("had-producer-before-recheck", "a registration close() refuses counts as a producer that came", CHAN,
-     "      // Only a registration that succeeds counts as a producer that came (disconnection).\n"
-     "      shared_.had_producer.store(true, std::memory_order_release);\n", ""),
+     "      raise_high_water_(i + 1);\n",
+     "      raise_high_water_(i + 1);\n      shared_.had_producer.store(true, std::memory_order_release);\n"),
     ("no-closed-recheck", "no closed re-check after installing a ring (SC1)", CHAN,
      "      if (closed_.load(std::memory_order_seq_cst)) {", "      if (false) {"),
     ("give-back-no-wake", "a failed registration does not wake the consumer", CHAN,
