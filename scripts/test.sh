@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 presets=()
 case "${1:-}" in
   -h | --help)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
   --full) presets=(dev clang-asan tsan asan clang-tsan) ;;
   "") presets=(dev clang-asan tsan) ;;
