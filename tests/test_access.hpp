@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include <ringmpsc/basic_channel.hpp>
 #include <ringmpsc/basic_ring.hpp>
@@ -54,9 +55,13 @@ struct TestAccess {
   static SlotState slot_state(BasicChannel<T, W>& ch, std::uint32_t slot) {
     return ch.core_.slot(slot).state.load();
   }
-  /// Whether a producer has ever got as far as the closed re-check of registration.
+  /// Whether a registration has ever succeeded (one that close() refused does not count).
   template <class T, class W>
   static bool had_producer(BasicChannel<T, W>& ch) { return ch.core_.shared_.had_producer.load(); }
+  /// The consumer's check without a wait (what Readiness::check() reports): ok, closed,
+  /// disconnected, or nullopt (wait on).
+  template <class T, class W>
+  static std::optional<Status> settle(BasicChannel<T, W>& ch) { return ch.settle_(); }
   /// Whether close() has sealed the channel (every write in flight published).
   template <class T, class W>
   static bool sealed(BasicChannel<T, W>& ch) { return ch.core_.sealed(); }

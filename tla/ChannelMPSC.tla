@@ -12,12 +12,16 @@
 (* and its sequence number, since FIFO is promised per Producer. The       *)
 (* steps are at the granularity where the protocol's races are:           *)
 (*                                                                         *)
-(*   registration  RegReserve (live CAS) -> RegClaim (slot CAS, A4, the    *)
-(*                 drained check head == tail) -> RegAlloc (first          *)
-(*                 use: allocate, may fail; SC1 ring pointer store) ->     *)
-(*                 RegCheck (SC1 load of closed); every failure after      *)
-(*                 RegReserve gives the live count back and wakes the      *)
-(*                 consumer when that makes the channel disconnected       *)
+(*   registration  RegReserve (live CAS) -> RegClaim (one slot of the     *)
+(*                 scan: A4 load of its state, the drained check head ==   *)
+(*                 tail) -> RegCas (CAS of the state loaded to active, and *)
+(*                 for a retired slot the drained check again; failing     *)
+(*                 either, on to the next slot) -> RegAlloc (first use:    *)
+(*                 allocate, may fail; SC1 ring pointer store) -> RegCheck *)
+(*                 (SC1 load of closed; had_producer once it passed);      *)
+(*                 every failure after RegReserve gives the live count     *)
+(*                 back and wakes the consumer when that makes the channel *)
+(*                 disconnected                                            *)
 (*   write         BeginSend (in-flight marker, F3, load the ring's       *)
 (*                 closed flag) -> EndSend (R1 publish, R9 clear marker,  *)
 (*                 notify); the same critical section around a commit:    *)
@@ -26,9 +30,12 @@
 (*   close()       CloseStore (closed, every ring's flag; SC2 loads of the *)
 (*                 ring pointers) -> Seal (F4, A9: every marker clear;     *)
 (*                 R10 sealed; wake)                                       *)
-(*   consumer wait Park (sleep unless ready) -> WaitLoad (A10 sealed, A5   *)
-(*                 live) -> WaitDecide (readability: ok, else closed if    *)
-(*                 sealed, else disconnected if gone)                      *)
+(*   consumer wait Park (sleep unless ready), or Check (no park: the       *)
+(*                 readiness fd's check) -> WaitLoad (A10 sealed, then     *)
+(*                 had_producer) -> WaitLive (A5 live: disconnected is     *)
+(*                 had_producer and live == 0) -> WaitDecide               *)
+(*                 (readability: ok, else closed if sealed, else           *)
+(*                 disconnected if gone)                                   *)
 (*                                                                         *)
 (* Memory model: interleaving (sequential consistency). Every race here is *)
 (* a Dekker pair ordered by a fence pair or seq_cst accesses (F3/F4,       *)
@@ -52,9 +59,10 @@
 (* round robin otherwise); no invariant here depends on that choice.       *)
 (*                                                                         *)
 (* MUTANT selects a deliberately broken variant (the .cfg files that must  *)
-(* fail); "none" is the protocol. "claimABA" is the claim as the code      *)
-(* (ChannelCore::claim) does it: the drained check and the CAS are two     *)
-(* steps (see docs/spec.md, "Divergences of the code").                    *)
+(* fail); "none" is the protocol. "claimABA" is the claim of 0.2 before    *)
+(* its fix: no drained check after the CAS. "hadProducerEarly" stores     *)
+(* had_producer before the closed re-check, as 0.2 did (docs/spec.md,      *)
+(* "Divergences found, and fixed").                                        *)
 (***************************************************************************)
 EXTENDS Integers, Sequences, FiniteSets, TLC
 
@@ -66,7 +74,8 @@ CONSTANTS Producers,  \* Producer handles (model values; each registers at most 
 
 ASSUME SLOTS \in Nat \ {0} /\ CAP \in Nat \ {0} /\ MAX_SENT \in Nat
 ASSUME MUTANT \in {"none", "reuseBeforeDrain", "orphanReuse", "noWaitInflight",
-                   "readableFirst", "unreserveNoWake", "claimABA"}
+                   "readableFirst", "unreserveNoWake", "claimABA", "hadProducerEarly",
+                   "liveFirst"}
 
 Slot == 0..(SLOTS - 1)
 NoSlot == -1
@@ -81,15 +90,15 @@ VARIABLES
   ringClosed,  \* Slot -> the ring's closed flag (set by close())
   producers,   \* Producers -> [status, slot, prev, sent, pc, holds]
   live,        \* live count                                      (R5/A5)
-  hadProducer, \* at least one registration got as far as installing a ring
+  hadProducer, \* at least one registration succeeded
   closed,      \* the channel's closed flag                       (SC1/SC2)
   sealed,      \* every write racing close() has finished         (R10/A10)
   closer,      \* the thread in close(): "open" | "sealing" | "done"
   delivered,   \* Producers -> sequence numbers delivered, in order
-  consumer,    \* "idle" | "asleep" | "load" | "decide" | "closed"
+  consumer,    \* "idle" | "asleep" | "load" | "live" | "decide" | "closed"
   cSealed,     \* the consumer's load of sealed (A10)
-  cGone,       \* the consumer's disconnected load (A5): live == 0 and hadProducer
-  cGoneIds,    \* ghost: the Producers that had gone at that load
+  cGone,       \* its disconnected check: had_producer, then also live == 0 (A5)
+  cGoneIds,    \* ghost: the Producers that had gone at the second of those loads
   cReadable,   \* the consumer's readability load (used by the mutant that loads it first)
   discIds      \* ghost: Producers gone when the consumer reported disconnected
 
@@ -100,10 +109,11 @@ ringVars == <<slotState, allocated, ring, inflight, reserving, orphaned, ringClo
 consumerVars == <<consumer, cSealed, cGone, cGoneIds, cReadable, discIds>>
 
 Item == [id : Producers, seq : 0..(MAX_SENT - 1)]
-\* status: "idle" (not registered), "reserved" (holds a live count), "claimed" (holds a
-\* slot, ring not allocated), "installed" (ring installed, closed not re-checked), "live",
-\* "orphan" (dropped with its reservation open: still holds the slot and the live count),
-\* "dropped"; "scanned" (only under MUTANT "claimABA": a slot seen usable, not CASed yet).
+\* status: "idle" (not registered), "reserved" (holds a live count; slot: the next slot its
+\* scan loads), "scanned" (slot: the one it loaded and found usable, prev: the state it
+\* loaded; the CAS is next), "claimed" (holds a slot, ring not allocated), "installed"
+\* (ring installed, closed not re-checked), "live", "orphan" (dropped with its reservation
+\* open: still holds the slot and the live count), "dropped".
 \* prev: the slot's state before the claim, restored if registration fails.
 \* (Fields that are dead, prev after registration and slot after the Producer is gone
 \* for good, are reset so that states differ only in what matters.)
@@ -160,62 +170,59 @@ Init ==
 RegReserve(p) ==
   /\ P(p).status = "idle" /\ ~closed /\ live < SLOTS
   /\ live' = live + 1
-  /\ producers' = [producers EXCEPT ![p].status = "reserved"]
+  /\ producers' = [producers EXCEPT ![p].status = "reserved", ![p].slot = 0]
   /\ UNCHANGED <<ringVars, hadProducer, closed, sealed, closer, delivered, consumerVars>>
 
-\* The lowest slot that is free, or retired and drained (A4, head == tail), is claimed
-\* (CAS to active). None: rings_not_drained, the live count is given back.
-\* (MUTANT "claimABA": RegScan, then RegCas.)
-RegClaimAtomic(p) ==
-  /\ P(p).status = "reserved"
-  /\ LET usable == {s \in Slot : Usable(s)} IN
-     IF usable = {}
-       THEN /\ Unreserve
-            /\ producers' = [producers EXCEPT ![p].status = "idle"]
-            /\ UNCHANGED <<ringVars>>
-       ELSE LET s == CHOOSE x \in usable : \A y \in usable : x <= y IN
-            /\ slotState' = [slotState EXCEPT ![s] = "active"]
-            /\ producers' = [producers EXCEPT ![p].status = IF allocated[s] THEN "installed"
-                                                             ELSE "claimed",
-                                              ![p].slot = s, ![p].prev = slotState[s]]
-            /\ UNCHANGED <<live, consumer, allocated, ring, inflight, reserving, orphaned,
-                           ringClosed>>
-  /\ UNCHANGED <<hadProducer, closed, sealed, closer, delivered, cSealed, cGone, cGoneIds,
-                 cReadable, discIds>>
+\* The scan moves on to slot s + 1; past the last slot: rings_not_drained, the live count
+\* is given back.
+ScanOn(p, s) ==
+  IF s + 1 < SLOTS
+    THEN /\ producers' = [producers EXCEPT ![p].status = "reserved", ![p].slot = s + 1,
+                                           ![p].prev = "free"]
+         /\ UNCHANGED <<live, consumer>>
+    ELSE /\ Unreserve
+         /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot,
+                                           ![p].prev = "free"]
 
-\* The claim as ChannelCore::claim makes it: the scan loads a slot's state (A4) and checks
-\* drained, and only then CASes the state it loaded to active. In between, another
-\* registration may claim the slot, write and drop, leaving it retired again but not
-\* drained: the CAS still succeeds (ABA). (A failed CAS rescans from the first slot here,
-\* where the code goes on to the next one: the divergence is on the successful path.)
-RegScan(p) ==
+\* One slot of ChannelCore::claim's scan: its state is loaded (A4); a free slot, or a
+\* retired one whose ring is drained (head == tail), is tried (RegCas); else on to the next.
+\* (The state load and the drained check are one step: which slot the scan tries is all
+\* they decide; the CAS and the check after it decide whether the slot is taken.)
+RegClaim(p) ==
   /\ P(p).status = "reserved"
-  /\ LET usable == {s \in Slot : Usable(s)} IN
-     IF usable = {}
-       THEN /\ Unreserve
-            /\ producers' = [producers EXCEPT ![p].status = "idle"]
-       ELSE LET s == CHOOSE x \in usable : \A y \in usable : x <= y IN
-            /\ producers' = [producers EXCEPT ![p].status = "scanned", ![p].slot = s,
-                                              ![p].prev = slotState[s]]
+  /\ LET s == SlotOf(p) IN
+     IF Usable(s)
+       THEN /\ producers' = [producers EXCEPT ![p].status = "scanned", ![p].prev = slotState[s]]
             /\ UNCHANGED <<live, consumer>>
+       ELSE ScanOn(p, s)
   /\ UNCHANGED <<ringVars, hadProducer, closed, sealed, closer, delivered, cSealed, cGone,
                  cGoneIds, cReadable, discIds>>
 
+\* The CAS of the state the scan loaded to active. It fails if the state changed: on to the
+\* next slot. It succeeds whenever the state is that again, even if another registration
+\* claimed the slot meanwhile, wrote and dropped its Producer (ABA): so, for a retired
+\* slot, the drained check is made again, and a ring that is not drained is handed back
+\* (retired stored again) and the scan moves on. Once the CAS succeeded the slot is this
+\* registration's and only the consumer touches its ring, which only empties it; so the
+\* CAS and the check after it are one step here, and the moment the slot is active in
+\* between, which only makes other scans pass it over as they would a retired ring that
+\* is not drained, is not a state. MUTANT "claimABA": no check after the CAS;
+\* "reuseBeforeDrain": no drained check at all.
 RegCas(p) ==
   /\ P(p).status = "scanned"
   /\ LET s == SlotOf(p) IN
      IF slotState[s] = P(p).prev
+          /\ ~(P(p).prev = "retired" /\ ~Drained(s)
+               /\ MUTANT \notin {"claimABA", "reuseBeforeDrain"})
        THEN /\ slotState' = [slotState EXCEPT ![s] = "active"]
             /\ producers' = [producers EXCEPT ![p].status = IF allocated[s] THEN "installed"
                                                              ELSE "claimed"]
-       ELSE /\ producers' = [producers EXCEPT ![p].status = "reserved", ![p].slot = NoSlot,
-                                              ![p].prev = "free"]
+            /\ UNCHANGED <<live, consumer>>
+       ELSE /\ ScanOn(p, s)
             /\ UNCHANGED slotState
-  /\ UNCHANGED <<live, consumer, allocated, ring, inflight, reserving, orphaned, ringClosed,
-                 hadProducer, closed, sealed, closer, delivered, cSealed, cGone, cGoneIds,
-                 cReadable, discIds>>
-
-RegClaim(p) == IF MUTANT = "claimABA" THEN RegScan(p) ELSE RegClaimAtomic(p)
+  /\ UNCHANGED <<allocated, ring, inflight, reserving, orphaned, ringClosed, hadProducer,
+                 closed, sealed, closer, delivered, cSealed, cGone, cGoneIds, cReadable,
+                 discIds>>
 
 \* First use of a slot: its ring is allocated (SC1: the pointer is stored seq_cst), or the
 \* allocation throws: the slot goes back to its previous state, the live count is given back.
@@ -227,20 +234,24 @@ RegAlloc(p) ==
         /\ UNCHANGED <<live, consumer, slotState>>
      \/ /\ slotState' = [slotState EXCEPT ![s] = P(p).prev]
         /\ Unreserve
-        /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot]
+        /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot,
+                                          ![p].prev = "free"]
         /\ UNCHANGED allocated
   /\ UNCHANGED <<ring, inflight, reserving, orphaned, ringClosed, hadProducer, closed, sealed,
                  closer, delivered, cSealed, cGone, cGoneIds, cReadable, discIds>>
 
-\* had_producer is stored, then closed is loaded (SC1): closed -> the slot goes back, the
-\* live count is given back, channel_closed; else the Producer is live.
+\* closed is loaded (SC1): closed -> the slot goes back, the live count is given back,
+\* channel_closed; else had_producer is stored and the Producer is live. (MUTANT
+\* "hadProducerEarly": had_producer is stored before the check, so a registration that
+\* close() refuses counts as a Producer that came.)
 RegCheck(p) ==
   /\ P(p).status = "installed"
-  /\ hadProducer' = TRUE
+  /\ hadProducer' = (hadProducer \/ ~closed \/ MUTANT = "hadProducerEarly")
   /\ IF closed
        THEN /\ slotState' = [slotState EXCEPT ![SlotOf(p)] = P(p).prev]
             /\ Unreserve
-            /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot]
+            /\ producers' = [producers EXCEPT ![p].status = "idle", ![p].slot = NoSlot,
+                                              ![p].prev = "free"]
        ELSE /\ producers' = [producers EXCEPT ![p].status = "live", ![p].prev = "free"]
             /\ UNCHANGED <<slotState, live, consumer>>
   /\ UNCHANGED <<allocated, ring, inflight, reserving, orphaned, ringClosed, closed, sealed,
@@ -407,21 +418,43 @@ Park ==
   /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
                  cSealed, cGone, cGoneIds, cReadable, discIds>>
 
-\* sealed (A10) and the disconnected check (A5: live == 0 and had_producer, taken as one
-\* load) are loaded before readability.
+\* Readiness::check() (the readiness fd's check, also its re-check when arming): the loads
+\* and the decision of a wait, without the park, so from any state. (A wait's park has
+\* seen the channel ready; a check may run before any Producer came.)
+Check ==
+  /\ consumer = "idle"
+  /\ consumer' = "load"
+  /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
+                 cSealed, cGone, cGoneIds, cReadable, discIds>>
+
+\* sealed (A10) and then the two loads of ChannelCore::disconnected(), had_producer and
+\* live (A5), before readability. had_producer first: it never goes back to false, so a
+\* registration that ends between the two loads cannot make a channel that never lost a
+\* Producer look disconnected. (MUTANT "liveFirst": live first, as 0.2 did.)
 WaitLoad ==
   /\ consumer = "load"
   /\ IF MUTANT = "readableFirst"
        THEN /\ cReadable' = AnyReadable
             /\ UNCHANGED <<cSealed, cGone, cGoneIds>>
             /\ consumer' = "decide"
-       ELSE /\ cSealed' = sealed
-            /\ cGone' = Gone
-            /\ cGoneIds' = IF Gone THEN {p \in Producers : P(p).status = "dropped"} ELSE {}
-            /\ UNCHANGED cReadable
-            /\ consumer' = "decide"
+       ELSE LET first == IF MUTANT = "liveFirst" THEN live = 0 ELSE hadProducer
+            IN /\ cSealed' = sealed
+               /\ cGone' = first
+               /\ UNCHANGED <<cReadable, cGoneIds>>
+               \* && stops at a first load that is false
+               /\ consumer' = IF first THEN "live" ELSE "decide"
   /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
                  discIds>>
+
+\* The second load of the disconnected check (A5 live, or had_producer under "liveFirst").
+WaitLive ==
+  /\ consumer = "live"
+  /\ LET gone == cGone /\ IF MUTANT = "liveFirst" THEN hadProducer ELSE live = 0
+     IN /\ cGone' = gone
+        /\ cGoneIds' = IF gone THEN {p \in Producers : P(p).status = "dropped"} ELSE {}
+  /\ consumer' = "decide"
+  /\ UNCHANGED <<ringVars, producers, live, hadProducer, closed, sealed, closer, delivered,
+                 cSealed, cReadable, discIds>>
 
 \* Readable -> ok; else sealed -> closed (final); else gone -> disconnected; else wait on.
 WaitDecide ==
@@ -447,7 +480,7 @@ Next ==
        \/ Reserve(p) \/ BeginCommit(p) \/ EndCommit(p) \/ Cancel(p)
   \/ CloseStore \/ Seal
   \/ \E s \in Slot, n \in 1..CAP : Consume(s, n)
-  \/ Park \/ WaitLoad \/ WaitDecide
+  \/ Park \/ Check \/ WaitLoad \/ WaitLive \/ WaitDecide
 
 Spec == Init /\ [][Next]_vars
 
@@ -462,7 +495,7 @@ TypeOK ==
                                   sent : 0..MAX_SENT, pc : {"none", "writing", "committing"},
                                   holds : BOOLEAN]]
   /\ live \in 0..SLOTS
-  /\ consumer \in {"idle", "asleep", "load", "decide", "closed"}
+  /\ consumer \in {"idle", "asleep", "load", "live", "decide", "closed"}
 
 CountIn(l, p) == Len(SelectSeq(l, LAMBDA x : x.id = p))
 InRings(p) == LET f[s \in 0..SLOTS] == IF s = 0 THEN 0 ELSE f[s - 1] + CountIn(ring[s - 1], p)
@@ -480,11 +513,10 @@ closeFinal == consumer = "closed" => \A p \in Producers : Len(delivered[p]) = P(
 \* disconnected is final for the Producers that had gone: all they wrote was delivered,
 \* and they write nothing more (an open reservation keeps its Producer counted as live).
 disconnectFinal == \A p \in discIds : Len(delivered[p]) = P(p).sent
-\* The consumer's disconnected check finds live == 0 only once a Producer has gone: it is
-\* about to report disconnected only if one has (a corner aside: with the channel closed, a
-\* registration that close() refused has set had_producer and given its count back, and
-\* counts as one that came and went; the seal then turns every later answer to closed).
-disconnectMeansGone == (consumer = "decide" /\ cGone /\ ~closed) => cGoneIds /= {}
+\* The consumer's disconnected check finds live == 0 and had_producer only once a Producer
+\* has gone: it is about to report disconnected only if one has (a registration that
+\* close() refused never counts as a Producer that came).
+disconnectMeansGone == (consumer = "decide" /\ cGone) => cGoneIds /= {}
 \* No lost wake-up: the consumer never sleeps while it has something to act on.
 noLostWakeup == consumer = "asleep" => ~ConsumerReady
 \* Bookkeeping: the live count is the Producers (and registrations) holding one; one
@@ -518,6 +550,12 @@ witnessOrphanCommit == ~(\E p \in Producers : P(p).status = "orphan" /\ P(p).pc 
 witnessCloseRace == ~(closer = "sealing" /\ \E s \in Slot : inflight[s])
 \* The consumer reported disconnected, and a later Producer registered and wrote.
 witnessReconnect == ~(discIds /= {} /\ \E p \in Producers : P(p).status = "live" /\ P(p).sent > 0)
+\* A registration's CAS is about to succeed on a retired slot whose ring is not drained:
+\* another registration claimed it after this one's drained check, wrote and dropped its
+\* Producer (the ABA the check after the CAS catches).
+witnessClaimABA == ~(\E p \in Producers : /\ P(p).status = "scanned" /\ P(p).prev = "retired"
+                                          /\ slotState[SlotOf(p)] = "retired"
+                                          /\ ~Drained(SlotOf(p)))
 \* The consumer sleeps while a registration holds a live count it may give back.
 witnessSleepDuringRegistration ==
   ~(consumer = "asleep" /\ \E p \in Producers : P(p).status \in {"reserved", "claimed", "installed"})

@@ -3,15 +3,18 @@
 // Channel<T>.
 //
 // The specification splits each call into the steps where its races are (registration:
-// RegReserve, RegClaim, RegAlloc, RegCheck; a write: BeginSend, EndSend; a commit:
-// BeginCommit, EndCommit; close(): CloseStore, Seal; the consumer's wait: Park, WaitLoad,
-// WaitDecide). The replay makes the real call at the step where the specification's call
-// takes effect, which is the step that ends it (`busy` is empty after it):
+// RegReserve, RegClaim (one slot of the scan), RegCas, RegAlloc, RegCheck; a write:
+// BeginSend, EndSend; a commit: BeginCommit, EndCommit; close(): CloseStore, Seal; the
+// consumer's wait: Park, WaitLoad, WaitLive, WaitDecide, and its check without a wait:
+// Check, WaitLoad, WaitLive, WaitDecide). The replay makes the real call at the step where
+// the specification's call takes effect, which is the step that ends it (`busy` is empty
+// after it):
 //
 //   register_producer()   at the step that decides it: RegReserve (channel_closed,
-//                         too_many_producers), RegClaim (rings_not_drained), RegAlloc (the
-//                         allocator is made to throw std::bad_alloc), RegCheck (ok, with the
-//                         slot the specification chose, or channel_closed)
+//                         too_many_producers), RegClaim or RegCas past the last slot
+//                         (rings_not_drained), RegAlloc (the allocator is made to throw
+//                         std::bad_alloc), RegCheck (ok, with the slot the specification
+//                         chose, or channel_closed)
 //   try_push              at EndSend (true), or at a BeginSend that fails (false; with the
 //                         reservation open, also a contract violation, recorded here)
 //   try_reserve(1)        at Reserve (empty or not, as the specification says)
@@ -22,7 +25,9 @@
 //   drain(n)              at Consume(s, n), on ring s's core: the specification's consumer
 //                         takes from any ring, where the channel's own consumer calls pick
 //                         one by ChannelCore::poll
-//   wait_for(0)           at WaitDecide: ok, closed or disconnected, as decided
+//   wait_for(0)           at WaitDecide after Park: ok, closed or disconnected, as decided
+//   the readiness check   at WaitDecide after Check (ChannelCore's settle_, what
+//                         Readiness::check() reports): ok, closed, disconnected, or none
 //
 // After every step that ends a call, the channel must match the specification: the live
 // count, had_producer and is_disconnected(), the closed and sealed flags, and per slot its
@@ -124,6 +129,7 @@ struct Replay {
   std::map<std::int64_t, ringmpsc::Reservation<Item>> reservations;    // spec id -> open one
   std::vector<std::pair<std::int64_t, std::int64_t>> delivered;        // (id, seq)
   test::ViolationRecorder violations;  // a write while the reservation is open
+  bool checking = false;  // the consumer's call began with Check (no wait), not Park
 
   static json producer(const json& st, std::int64_t p) {
     return map_get(st.at("producers"), p);
@@ -154,7 +160,7 @@ struct Replay {
     const std::string result = st.at("lastResult").get<std::string>();
     if (act == "RegReserve") {
       if (!result.empty()) register_(st, arg, result);  // refused at once
-    } else if (act == "RegClaim") {
+    } else if (act == "RegClaim" || act == "RegCas") {
       if (result == "rings_not_drained") register_(st, arg, result);
     } else if (act == "RegAlloc") {
       if (result == "bad_alloc") register_(st, arg, result);
@@ -179,12 +185,13 @@ struct Replay {
       ++coverage()["write"];
     } else if (act == "Reserve") {
       auto res = producers.at(arg)->try_reserve(1);
-      REQUIRE(static_cast<bool>(res) == producer(st, arg).at("holds").get<bool>());
-      if (res) {
+      const bool granted = static_cast<bool>(res);
+      REQUIRE(granted == producer(st, arg).at("holds").get<bool>());
+      if (granted) {
         res[0] = encode(arg, big(producer(prev, arg).at("sent")));
         reservations[arg] = std::move(res);
       }
-      ++coverage()[res ? "reserve" : "reserve refused"];
+      ++coverage()[granted ? "reserve" : "reserve refused"];
     } else if (act == "BeginCommit") {
       if (producer(st, arg).at("pc") == "committing") return;  // on to EndCommit
       REQUIRE_FALSE(reservations.at(arg).commit());              // the ring was closed
@@ -211,17 +218,26 @@ struct Replay {
         const std::size_t got = ring->drain(n, deliver);
         ++coverage()[got != 0 ? "consume" : "consume (nothing)"];
       }
-    } else if (act == "Park" || act == "WaitLoad") {
-      // the wait takes effect at WaitDecide
+    } else if (act == "Park" || act == "Check") {
+      checking = act == "Check";  // the wait or the check takes effect at WaitDecide
+    } else if (act == "WaitLoad" || act == "WaitLive") {
     } else if (act == "WaitDecide") {
-      const ringmpsc::Status s = ch.wait_for(std::chrono::milliseconds(0));
-      static const char* const names[] = {"ok", "closed", "disconnected"};
-      REQUIRE(arg >= 0);
-      REQUIRE(arg <= 2);  // 3 (wait on) cannot end a serial wait
+      static const char* const names[] = {"ok", "closed", "disconnected", "none"};
       const ringmpsc::Status want[] = {ringmpsc::Status::ok, ringmpsc::Status::closed,
                                        ringmpsc::Status::disconnected};
-      REQUIRE(s == want[arg]);
-      ++coverage()[std::string("wait: ") + names[arg]];
+      REQUIRE(arg >= 0);
+      REQUIRE(arg <= 3);
+      if (checking) {
+        const std::optional<ringmpsc::Status> s = test::TestAccess::settle(ch);
+        REQUIRE(s.has_value() == (arg != 3));
+        if (s) REQUIRE(*s == want[arg]);
+        ++coverage()[std::string("check: ") + names[arg]];
+      } else {
+        REQUIRE(arg <= 2);  // 3 (wait on) cannot end a serial wait
+        const ringmpsc::Status s = ch.wait_for(std::chrono::milliseconds(0));
+        REQUIRE(s == want[arg]);
+        ++coverage()[std::string("wait: ") + names[arg]];
+      }
     } else {
       FAIL("unknown action " << act);
     }

@@ -401,6 +401,130 @@ struct TwoProducers : rl::test_suite<TwoProducers, 3> {
   }
 };
 
+
+// ------------------------------------------------- two registrations, one slot (ABA) ---
+// Two producer places, 2-slot rings. Before the threads, A registers (slot 0) and is
+// dropped: slot 0 is retired and its ring drained, slot 1 is free. Threads 0 (B) and 1 (C)
+// each register once; B pushes 1 and is dropped, C pushes 2 and stays live to the end; the
+// consumer (thread 2) takes what arrives. Both registrations may load slot 0 as retired and
+// find its ring drained; one wins the CAS, writes and drops, leaving slot 0 retired again
+// with its item unread, and the other's CAS then compares equal (ABA). The claim must look
+// again after its CAS and move on unless the ring is still drained. Checked: a freshly
+// registered producer's ring is empty (nobody else writes it, and the consumer only
+// removes), whichever slot it got; every item is delivered once, in its producer's order.
+struct ClaimAba : rl::test_suite<ClaimAba, 3> {
+  using Chan = ringmpsc::StackChannel<int, 2, 2, wait::BusySpin>;
+  rlt::SlotShadow shadow;
+  Chan ch;
+  std::optional<Chan::producer_type> c;  // C, kept live until after()
+  std::uint32_t slot[2] = {99, 99};      // each written by its thread, read in after()
+  bool got[2] = {false, false};          // written by thread 2, read in after()
+
+  ClaimAba() {
+    auto a = ch.register_producer();
+    RL_ASSERT(a && a->id() == 0);
+  }  // A dropped: slot 0 retired, drained
+
+  void thread(unsigned id) {
+    if (id < 2) {
+      auto r = ch.register_producer();
+      RL_ASSERT(r.has_value());  // one place is free or drained whatever the schedule
+      RL_ASSERT(r->was_size() == 0);
+      slot[id] = r->id();
+      RL_ASSERT(r->try_push(static_cast<int>(id) + 1));
+      if (id == 1) c.emplace(std::move(*r));
+    } else {
+      int v = 0;
+      for (int n = 0; n < 2;) {
+        if (!ch.try_pop(v)) {
+          rl::yield(1, $);
+          continue;
+        }
+        RL_ASSERT(v == 1 || v == 2);
+        RL_ASSERT(!got[v - 1]);
+        got[v - 1] = true;
+        ++n;
+      }
+    }
+  }
+
+  void after() {
+    RL_ASSERT(got[0] && got[1]);
+    int v = 0;
+    RL_ASSERT(!ch.try_pop(v));
+    RL_ASSERT(slot[0] != slot[1] || slot[0] == 0);
+    rlt::note(slot[1] == 0 ? (slot[0] == 0 ? "C reused slot 0 after B's item was taken"
+                                           : "C got slot 0, B slot 1")
+                           : (slot[0] == 0 ? "B got slot 0, C slot 1" : "both got slot 1 (B first)"));
+    c.reset();
+  }
+};
+
+// -------------------------------------- disconnected means a producer came and went ---
+// The first registration ever races is_disconnected(): the channel is never disconnected,
+// since the one producer that comes stays live to the end. disconnected() loads
+// had_producer (which never goes back to false) before the live count; the other order
+// sees live == 0 before the registration and had_producer after it.
+struct DisconnectedOrder : rl::test_suite<DisconnectedOrder, 2> {
+  using Chan = ringmpsc::StackChannel<int, 2, 1, wait::BusySpin>;
+  rlt::SlotShadow shadow;
+  Chan ch;
+  std::optional<Chan::producer_type> p;  // thread 0's, kept live until after()
+  bool seen = false;                     // written by thread 1, read in after()
+
+  void thread(unsigned id) {
+    if (id == 0) {
+      auto r = ch.register_producer();
+      RL_ASSERT(r.has_value());
+      p.emplace(std::move(*r));
+    } else {
+      seen = ch.is_disconnected();
+    }
+  }
+
+  void after() {
+    RL_ASSERT(!seen);
+    p.reset();
+    RL_ASSERT(ch.is_disconnected());
+  }
+};
+
+// ------------------------------------ a registration close() refuses is no producer ---
+// A Channel (rings made on first registration) with one place: one registration races
+// close(); the consumer waits (BusySpin: ready_() in a loop, then settle_()). A registration that close() refuses at its SC1 re-check, after it reserved a
+// live count and gave it back, was never a producer: the consumer must be told `closed`,
+// never `disconnected`. A registration that succeeds may leave (its producer is dropped at
+// once), and then either is right.
+struct RefusedNotCounted : rl::test_suite<RefusedNotCounted, 3> {
+  using Chan = ringmpsc::Channel<int, wait::BusySpin>;
+  rlt::SlotShadow shadow;
+  Chan ch{Config{.ring_bits = 1, .max_producers = 1}};
+  bool registered = false;  // written by thread 0, read in after()
+  Status status = Status::ok;  // written by thread 2, read in after()
+
+  void thread(unsigned id) {
+    if (id == 0) {
+      auto r = ch.register_producer();
+      registered = r.has_value();
+      if (!registered) RL_ASSERT(r.error() == Errc::channel_closed);
+    } else if (id == 1) {
+      ch.close();
+    } else {
+      status = ch.wait();
+      RL_ASSERT(status == Status::closed || status == Status::disconnected);
+    }
+  }
+
+  void after() {
+    if (!registered) RL_ASSERT(status == Status::closed);
+    // A registration refused at its re-check has made the ring; one refused at its first
+    // check of `closed` has not.
+    rlt::note(registered ? (status == Status::closed ? "registered; consumer told closed"
+                                                     : "registered; consumer told disconnected")
+              : ch.ring_count() == 1 ? "refused at the re-check (SC1); consumer told closed"
+                                     : "refused at once; consumer told closed");
+  }
+};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -412,6 +536,9 @@ int main(int argc, char** argv) {
       rlt::entry<Disconnect>("channel_disconnect", 4),
       rlt::entry<CloseFinal>("channel_close_final", 2),
       rlt::entry<TwoProducers>("channel_two_producers", 2),
+      rlt::entry<ClaimAba>("channel_claim_aba", 1),
+      rlt::entry<DisconnectedOrder>("channel_disconnected_order", 2),
+      rlt::entry<RefusedNotCounted>("channel_refused_not_counted", 2),
   };
   return rlt::dispatch(argc, argv, tests);
 }
