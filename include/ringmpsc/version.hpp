@@ -4,9 +4,9 @@
 
 // Kept equal to project(VERSION) in CMakeLists.txt; tests/version_test.cpp checks it.
 #define RINGMPSC_VERSION_MAJOR 0
-#define RINGMPSC_VERSION_MINOR 1
+#define RINGMPSC_VERSION_MINOR 2
 #define RINGMPSC_VERSION_PATCH 0
-#define RINGMPSC_VERSION_STRING "0.1.0"
+#define RINGMPSC_VERSION_STRING "0.2.0"
 
 namespace ringmpsc {
 inline constexpr int version_major = RINGMPSC_VERSION_MAJOR;
