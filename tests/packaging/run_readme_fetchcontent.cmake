@@ -4,7 +4,7 @@
 # a scratch copy of this repository (a file:// URL), at the tag the snippet names.
 # The scratch copy holds HEAD and, when this repository has it, that tag; when the tag is
 # missing (a clone without tags), it is created there on HEAD and the output says so. This
-# repository itself is never tagged. With the real tag, the fetched sources must report
+# test never tags this repository itself. With the real tag, the fetched sources must report
 # the tag's version.
 cmake_minimum_required(VERSION 3.24)
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
