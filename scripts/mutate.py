@@ -77,8 +77,10 @@ MUTANTS = [
     ("emplace-back-unchecked", "emplace_back past size() constructs anyway", INC + "reservation.hpp",
      "    if (written_ >= size_) return false;\n", ""),
     # --- the channel ------------------------------------------------------------------
-    ("reuse-undrained", "registration reuses a ring that still holds items", CHAN,
-     "      if (st == SlotState::retired && !drained_(slot)) continue;\n", ""),
+    # (Removing only the scan's drained check is equivalent: the check after the CAS then
+    # hands the slot back. This mutant removes the check itself.)
+    ("reuse-undrained", "registration reuses a ring that still holds items (no drained check)", CHAN,
+     "    return r == nullptr || r->drained();", "    static_cast<void>(r);\n    return true;"),
     ("close-no-notify", "close() does not wake the consumer", CHAN,
      "    sealed_.store(true, std::memory_order_release);  // R10: pairs with A10 in sealed()\n"
      "    data_.notify();",

@@ -525,6 +525,63 @@ struct RefusedNotCounted : rl::test_suite<RefusedNotCounted, 3> {
                                      : "refused at once; consumer told closed");
   }
 };
+
+// ------------------------------------------- a reconnection racing close() and a wait ---
+// A registered and was dropped before the threads: the channel is disconnected. Thread 0
+// registers B, pushes 7 and drops B; thread 1 closes; the consumer (BusySpin: wait() is
+// ready_() in a loop, then settle_()) waits until it is told `closed`, taking what each
+// `ok` offers and waiting on after `disconnected`. A wait that started on the
+// disconnection must load sealed before it looks for items: if it looked first, B could
+// register, push and be sealed in by close() between the two loads, and `closed` would
+// be reported with 7 undelivered. Checked: once `closed` is reported, every push that
+// succeeded has been delivered, and nothing is left.
+struct ReconnectClose : rl::test_suite<ReconnectClose, 3> {
+  using Chan = ringmpsc::StackChannel<int, 2, 2, wait::BusySpin>;
+  rlt::SlotShadow shadow;
+  Chan ch;
+  bool pushed = false;      // written by thread 0, read in after()
+  bool got = false;         // written by thread 2, read in after()
+  bool saw_gone = false;    // written by thread 2, read in after()
+
+  ReconnectClose() {
+    auto a = ch.register_producer();
+    RL_ASSERT(a.has_value());
+  }  // A dropped: disconnected
+
+  void thread(unsigned id) {
+    if (id == 0) {
+      auto b = ch.register_producer();
+      if (b) pushed = b->try_push(7);
+    } else if (id == 1) {
+      ch.close();
+    } else {
+      for (;;) {
+        const Status s = ch.wait();
+        if (s == Status::closed) break;
+        if (s == Status::ok) {
+          int v = 0;
+          while (ch.try_pop(v)) {
+            RL_ASSERT(v == 7 && !got);
+            got = true;
+          }
+        } else {
+          RL_ASSERT(s == Status::disconnected);
+          saw_gone = true;
+        }
+        rl::yield(1, $);
+      }
+    }
+  }
+
+  void after() {
+    RL_ASSERT(got == pushed);
+    int v = 0;
+    RL_ASSERT(!ch.try_pop(v));
+    rlt::note(pushed ? (saw_gone ? "pushed, delivered; disconnected seen first"
+                                 : "pushed, delivered")
+                     : "push refused or registration refused by close()");
+  }
+};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -539,6 +596,7 @@ int main(int argc, char** argv) {
       rlt::entry<ClaimAba>("channel_claim_aba", 1),
       rlt::entry<DisconnectedOrder>("channel_disconnected_order", 2),
       rlt::entry<RefusedNotCounted>("channel_refused_not_counted", 2),
+      rlt::entry<ReconnectClose>("channel_reconnect_close", 2),
   };
   return rlt::dispatch(argc, argv, tests);
 }
