@@ -1,6 +1,7 @@
 // Producer lifecycle: RAII release, ring reuse after drain, churn, lazy allocation,
 // fairness of try_consume(h, max).
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -189,7 +190,11 @@ TEST_CASE("every one of 8 busy producers gets a share", "[lifecycle][fairness]")
   while (ready < 8) std::this_thread::yield();
   std::vector<std::uint64_t> share(8, 0);
   std::uint64_t total = 0;
-  while (total < 400'000) {
+  // At least 400,000 items and 300 ms: 400,000 items can take 20 ms on 2 CPUs, less than
+  // one scheduling period for 9 threads, and a producer the scheduler has not run yet
+  // would then look starved by the consumer.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  while (total < 400'000 || std::chrono::steady_clock::now() < until) {
     const auto n = ch.try_consume([&](const std::uint64_t& v) { ++share[v]; }, 64);
     if (n == 0) std::this_thread::yield();
     total += n;
