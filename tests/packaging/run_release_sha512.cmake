@@ -18,7 +18,8 @@ file(COPY_FILE ${SOURCE}/scripts/release_sha512.sh ${repo}/scripts/release_sha51
 file(STRINGS ${repo}/CMakeLists.txt line REGEX "^ *VERSION [0-9]+\\.[0-9]+\\.[0-9]+$" LIMIT_COUNT 1)
 string(STRIP "${line}" line)
 string(REPLACE "VERSION " "" version "${line}")
-set(git_tag git -C ${repo} -c user.name=ringmpsc-test -c user.email=test@invalid tag -a)
+# -f: a clone of a released repository already holds the real tag, on an earlier commit.
+set(git_tag git -C ${repo} -c user.name=ringmpsc-test -c user.email=test@invalid tag -a -f)
 run(${git_tag} v${version} -m "v${version} (scratch clone)")
 
 # The hash, against an archive made here.
