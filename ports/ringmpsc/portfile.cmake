@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 85485dbc891a062c1541ed47d6c37ce3d6844b9d63f9928332dd0896514c799a28df8164084069d00b006f4eabb6c15509c39c9ef8276c97928e0696230daef2
+    SHA512 b66653c17d780375190111e4dce05a2603ed71b0cb5645757d47acf59c43d505298d71c08626e3da46d3c6ac708f0023e9c933a980996aca908e4b4cbf3fb4ce
     HEAD_REF main
 )
 
