@@ -281,3 +281,54 @@ int dispatch(int argc, char** argv, const Entry (&tests)[N]) {
 }
 
 }  // namespace rlt
+
+namespace rlt {
+
+// ------------------------------------------------------------- close is final ---
+
+/// The close-final race of a ring and of a channel: one writer pushes 1, then commits 2
+/// through a reservation; another thread closes; the consumer pops (blocking) until it is
+/// told `closed`. check() asserts that the consumer received exactly the writes that
+/// returned success, in order, and that nothing is left.
+struct CloseRace {
+  bool ok[2] = {false, false};  // written by the writer, read in check()
+  int got[3] = {0, 0, 0};       // written by the consumer, read in check()
+  int n_got = 0;
+
+  template <class W>
+  void write(W& w) {
+    ok[0] = w.try_push(1);
+    auto r = w.try_reserve(1);
+    if (r) {
+      r[0] = 2;
+      ok[1] = r.commit();
+    }
+  }
+  template <class C>
+  void consume(C& c) {
+    for (;;) {
+      int v = 0;
+      auto s = c.pop(v);  // ringmpsc::Status (this header comes before the library's)
+      if (s == decltype(s)::closed) break;
+      RL_ASSERT(s == decltype(s)::ok);
+      RL_ASSERT(n_got < 2);
+      got[n_got++] = v;
+    }
+  }
+  template <class C>
+  void check(C& c) {
+    int want[2] = {0, 0};
+    int n_want = 0;
+    for (int i = 0; i < 2; ++i)
+      if (ok[i]) want[n_want++] = i + 1;
+    RL_ASSERT(ok[0] || !ok[1]);  // close is final: no write succeeds after one was refused
+    RL_ASSERT(n_got == n_want);
+    for (int i = 0; i < n_want && i < n_got; ++i) RL_ASSERT(got[i] == want[i]);
+    int v = 0;
+    RL_ASSERT(!c.try_pop(v));
+    note(ok[0] ? (ok[1] ? "both writes delivered" : "push delivered, commit refused")
+               : (ok[1] ? "push refused, commit delivered" : "both writes refused"));
+  }
+};
+
+}  // namespace rlt

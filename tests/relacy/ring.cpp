@@ -171,44 +171,20 @@ struct ConsumeThrow : rl::test_suite<ConsumeThrow, 2> {
 struct CloseFinal : rl::test_suite<CloseFinal, 3> {
   rlt::SlotShadow shadow;
   StackRing<int, 2, wait::Blocking> ring;
-  bool ok[2] = {false, false};  // written by thread 0, read in after()
-  int got[3] = {0, 0, 0};       // written by thread 2, read in after()
-  int n_got = 0;
+  rlt::CloseRace race;
 
   void thread(unsigned id) {
     if (id == 0) {
-      ok[0] = ring.try_push(1);
-      auto r = ring.try_reserve(1);
-      if (r) {
-        r[0] = 2;
-        ok[1] = r.commit();
-      }
+      race.write(ring);
     } else if (id == 1) {
       ring.close();
     } else {
-      for (;;) {
-        int v = 0;
-        const Status s = ring.pop(v);
-        if (s == Status::closed) break;
-        RL_ASSERT(s == Status::ok);
-        RL_ASSERT(n_got < 2);
-        got[n_got++] = v;
-      }
+      race.consume(ring);
     }
   }
 
   void after() {
-    int want[2] = {0, 0};
-    int n_want = 0;
-    for (int i = 0; i < 2; ++i)
-      if (ok[i]) want[n_want++] = i + 1;
-    RL_ASSERT(ok[0] || !ok[1]);  // close is final: no write succeeds after one was refused
-    RL_ASSERT(n_got == n_want);
-    for (int i = 0; i < n_want && i < n_got; ++i) RL_ASSERT(got[i] == want[i]);
-    int v = 0;
-    RL_ASSERT(!ring.try_pop(v));
-    rlt::note(ok[0] ? (ok[1] ? "both writes delivered" : "push delivered, commit refused")
-                    : (ok[1] ? "push refused, commit delivered" : "both writes refused"));
+    race.check(ring);
   }
 };
 
