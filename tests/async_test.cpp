@@ -65,6 +65,14 @@ bool fd_readable(int fd, int timeout_ms = 0) {
   return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
 }
 
+/// An armed Readiness was woken: its fd is readable, and after disarming, check() reports
+/// `want`.
+void require_woken(Readiness& r, Status want) {
+  REQUIRE(fd_readable(r.fd()));
+  r.disarm();
+  REQUIRE(r.check() == want);
+}
+
 /// The eventfd's counter (reads it, so it is 0 afterwards).
 std::uint64_t take_counter(int fd) {
   std::uint64_t v = 0;
@@ -317,9 +325,7 @@ TEST_CASE("readiness: close wakes every armed waiter", "[async][readiness][close
     Readiness r = ringmpsc::consumer_readiness(ring);
     REQUIRE(r.arm());
     ring.close();
-    REQUIRE(fd_readable(r.fd()));
-    r.disarm();
-    REQUIRE(r.check() == Status::closed);
+    require_woken(r, Status::closed);
   }
   SECTION("a ring's producer") {
     Rg ring(Config{.ring_bits = 1});
@@ -328,9 +334,7 @@ TEST_CASE("readiness: close wakes every armed waiter", "[async][readiness][close
     Readiness r = ringmpsc::producer_readiness(ring);
     REQUIRE(r.arm());
     ring.close();
-    REQUIRE(fd_readable(r.fd()));
-    r.disarm();
-    REQUIRE(r.check() == Status::closed);
+    require_woken(r, Status::closed);
   }
 }
 
@@ -344,9 +348,7 @@ TEST_CASE("readiness: the last producer leaving wakes an armed consumer (disconn
   { auto gone = std::move(a); }
   REQUIRE_FALSE(fd_readable(r.fd()));  // one producer is still live
   { auto gone = std::move(b); }
-  REQUIRE(fd_readable(r.fd()));
-  r.disarm();
-  REQUIRE(r.check() == Status::disconnected);
+  require_woken(r, Status::disconnected);
 }
 
 TEST_CASE("readiness: a producer armed on a full ring wakes when the consumer frees a slot",
@@ -363,9 +365,7 @@ TEST_CASE("readiness: a producer armed on a full ring wakes when the consumer fr
     auto moved = std::move(p);
     std::uint64_t v = 0;
     REQUIRE(ch.try_pop(v));
-    REQUIRE(fd_readable(r.fd()));
-    r.disarm();
-    REQUIRE(r.check() == Status::ok);
+    require_woken(r, Status::ok);
     REQUIRE(moved.try_push(3));
   }
   SECTION("ring producer") {
@@ -376,18 +376,14 @@ TEST_CASE("readiness: a producer armed on a full ring wakes when the consumer fr
     REQUIRE(r.arm());
     std::uint64_t v = 0;
     REQUIRE(ring.try_pop(v));
-    REQUIRE(fd_readable(r.fd()));
-    r.disarm();
-    REQUIRE(r.check() == Status::ok);
+    require_woken(r, Status::ok);
   }
   SECTION("stack ring consumer") {
     ringmpsc::StackRing<std::uint64_t, 4, wait::Phased> ring;
     Readiness r = ringmpsc::consumer_readiness(ring);
     REQUIRE(r.arm());
     REQUIRE(ring.try_push(5));
-    REQUIRE(fd_readable(r.fd()));
-    r.disarm();
-    REQUIRE(r.check() == Status::ok);
+    require_woken(r, Status::ok);
   }
 }
 
