@@ -9,6 +9,7 @@
 #include "config.hpp"
 #include "consumer_api.hpp"
 #include "detail/channel_core.hpp"
+#include "detail/platform.hpp"
 #include "error.hpp"
 #include "metrics.hpp"
 #include "producer.hpp"
@@ -106,21 +107,25 @@ class BasicChannel : public ConsumerApi<BasicChannel<T, Wait>, T, Wait> {
   friend struct detail::ReadinessAccess;
 
   // ConsumerApi's primitives.
-  bool pop_(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {
-    return core_.poll(1, [&out](detail::RingCore<T>& r, size_type) {
+  // The take callbacks are forced inline like poll (detail/platform.hpp).
+  RINGMPSC_ALWAYS_INLINE bool pop_(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {
+    return core_.poll(1, [&out](detail::RingCore<T>& r, size_type) RINGMPSC_LAMBDA_INLINE {
       return static_cast<size_type>(r.try_pop(out));
     }) != 0;
   }
-  size_type recv_(T* out, size_type max) noexcept(std::is_nothrow_move_assignable_v<T>) {
-    return core_.poll(max, [&out](detail::RingCore<T>& r, size_type want) {
+  RINGMPSC_ALWAYS_INLINE size_type recv_(T* out, size_type max) noexcept(
+      std::is_nothrow_move_assignable_v<T>) {
+    return core_.poll(max, [&out](detail::RingCore<T>& r, size_type want) RINGMPSC_LAMBDA_INLINE {
       const size_type n = r.try_recv(out, want);
       out += n;
       return n;
     });
   }
   template <class H>
-  size_type drain_(size_type max, H& h) {
-    return core_.poll(max, [&h](detail::RingCore<T>& r, size_type want) { return r.drain(want, h); });
+  RINGMPSC_ALWAYS_INLINE size_type drain_(size_type max, H& h) {
+    return core_.poll(max, [&h](detail::RingCore<T>& r, size_type want) RINGMPSC_LAMBDA_INLINE {
+      return r.drain(want, h);
+    });
   }
   bool ready_() noexcept {
     // Disconnection first: its acquire (A5) makes the last producers' items visible.

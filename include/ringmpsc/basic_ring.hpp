@@ -9,6 +9,7 @@
 #include "consumer_api.hpp"
 #include "detail/asymmetric_fence.hpp"
 #include "detail/event_count.hpp"
+#include "detail/platform.hpp"
 #include "detail/ring_core.hpp"
 #include "error.hpp"
 #include "metrics.hpp"
@@ -141,12 +142,14 @@ class BasicRing : public ProducerApi<BasicRing<T, Wait>, T, Wait>,
   const detail::RingCore<T>& producer_core_() const noexcept { return core_; }
 
   // ConsumerApi's primitives.
-  bool pop_(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) { return core_.try_pop(out); }
-  size_type recv_(T* out, size_type max) noexcept(std::is_nothrow_move_assignable_v<T>) {
+  RINGMPSC_ALWAYS_INLINE bool pop_(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {
+    return core_.try_pop(out);
+  }
+  RINGMPSC_ALWAYS_INLINE size_type recv_(T* out, size_type max) noexcept(std::is_nothrow_move_assignable_v<T>) {
     return core_.try_recv(out, max);
   }
   template <class H>
-  size_type drain_(size_type max, H& h) {
+  RINGMPSC_ALWAYS_INLINE size_type drain_(size_type max, H& h) {
     return core_.drain(max, h);
   }
   bool ready_() noexcept { return core_.has_readable() || core_.is_sealed(); }

@@ -153,7 +153,7 @@ class ChannelCore {
   /// its streak is below streak_limit, and otherwise moves on to the next ring that has
   /// items (asking each ring at most once).
   template <class Take>
-  size_type poll(size_type max, Take&& take) {
+  RINGMPSC_ALWAYS_INLINE size_type poll(size_type max, Take&& take) {
     if (max == 0) return 0;
     if (max >= streak_limit) return poll_every_ring_(max, take);
     size_type total = 0;
@@ -270,7 +270,7 @@ class ChannelCore {
   // A large call: every ring once, as much as each holds up to what is left of max,
   // starting one ring further on each call.
   template <class Take>
-  size_type poll_every_ring_(size_type max, Take& take) {
+  RINGMPSC_ALWAYS_INLINE size_type poll_every_ring_(size_type max, Take& take) {
     current_ = nullptr;
     streak_ = 0;
     const std::uint32_t hw = high_water_.load(std::memory_order_acquire);  // A8: pairs with R8

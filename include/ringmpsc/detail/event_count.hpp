@@ -63,7 +63,7 @@ class alignas(cache_line) EventCount {
   }
 
   /// Called by the thread that has just published (tail, head or close).
-  void notify() noexcept {
+  RINGMPSC_ALWAYS_INLINE void notify() noexcept {
     AsymmetricFence::light();  // F1: pairs with F2
     const std::uint32_t w = waiters_.load(std::memory_order_relaxed);
     if (w != 0) wake_(w);

@@ -28,6 +28,25 @@
 #define RINGMPSC_UNLIKELY(x) (x)
 #endif
 
+// The per-item paths (push, send, pop, recv, consume and what they call) are forced inline.
+// A consumer handler then runs in the caller's own frame, its state in registers; called
+// through an out-of-line drain loop the compiler must reload and store that state for
+// every item, which measured 2-3x slower for a handler that counts and checks what it sees
+// (docs/benchmarks.md, "Inlining of the per-item paths").
+#if defined(__GNUC__) || defined(__clang__)
+#define RINGMPSC_ALWAYS_INLINE [[gnu::always_inline]] inline
+#elif defined(_MSC_VER)
+#define RINGMPSC_ALWAYS_INLINE __forceinline
+#else
+#define RINGMPSC_ALWAYS_INLINE inline
+#endif
+// The same for a lambda, written after its parameter list.
+#if defined(__GNUC__) || defined(__clang__)
+#define RINGMPSC_LAMBDA_INLINE __attribute__((always_inline))
+#else
+#define RINGMPSC_LAMBDA_INLINE
+#endif
+
 // ThreadSanitizer cannot see through membarrier(); such builds use plain fences.
 #if defined(__SANITIZE_THREAD__)
 #define RINGMPSC_TSAN_BUILD 1

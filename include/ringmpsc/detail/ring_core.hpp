@@ -154,7 +154,7 @@ class RingCore {
   /// is constructed, the arguments are not used). If T's constructor throws, nothing is
   /// published.
   template <class... Args>
-  [[nodiscard]] bool try_emplace(Args&&... args) noexcept(
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_emplace(Args&&... args) noexcept(
       std::is_nothrow_constructible_v<T, Args&&...>) {
     RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
     if (!guard || !may_write_()) return false;
@@ -173,7 +173,7 @@ class RingCore {
   /// Copies as many of `items` as fit, in order, with one publication; returns how many.
   /// Trivially copyable T is copied with memcpy. If a copy constructor throws, nothing of
   /// this call is published.
-  [[nodiscard]] size_type try_send(std::span<const T> items) noexcept(
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE size_type try_send(std::span<const T> items) noexcept(
       std::is_nothrow_copy_constructible_v<T>) {
     RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
     if (!guard || items.empty() || !may_write_()) return 0;
@@ -194,7 +194,7 @@ class RingCore {
 
   /// The published items from head up to the end of the ring, oldest first. Reads the
   /// producer's tail (A1) only when the cached copy shows nothing.
-  [[nodiscard]] std::span<T> readable() noexcept {
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE std::span<T> readable() noexcept {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return {};
     const std::uint64_t head = c_.pos;
@@ -208,7 +208,7 @@ class RingCore {
 
   /// Consumes (destroys) the n oldest items if at least n are published, refreshing the
   /// cached tail once when it shows fewer. False (nothing consumed) otherwise.
-  [[nodiscard]] bool advance(size_type n) noexcept {
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool advance(size_type n) noexcept {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return false;
     const std::uint64_t head = c_.pos;
@@ -219,7 +219,8 @@ class RingCore {
 
   /// Moves the oldest item into out. False when empty. Reads the producer's tail (A1)
   /// only when the cached copy shows nothing.
-  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>) {
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_pop(T& out) noexcept(
+      std::is_nothrow_move_assignable_v<T>) {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return false;
     const std::uint64_t head = c_.pos;
@@ -230,7 +231,7 @@ class RingCore {
   }
 
   /// Moves up to max items into dst (memcpy for trivially copyable T); returns the count.
-  [[nodiscard]] size_type try_recv(T* dst, size_type max) noexcept(
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE size_type try_recv(T* dst, size_type max) noexcept(
       std::is_nothrow_move_assignable_v<T>) {
     if constexpr (std::is_trivially_copyable_v<T>) {
       RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
@@ -255,7 +256,7 @@ class RingCore {
   /// update (R2) for the batch. If h throws, the items before the throwing one are
   /// consumed and the rest stay in the ring.
   template <class H>
-  size_type drain(size_type max, H& h) {
+  RINGMPSC_ALWAYS_INLINE size_type drain(size_type max, H& h) {
     RINGMPSC_ROLE_GUARD(guard, c_.busy, "two threads used one consumer at once");
     if (!guard) return 0;
     const std::uint64_t head = c_.pos;
@@ -277,7 +278,7 @@ class RingCore {
 
   /// Consumer thread: whether an item is published, refreshing the cached tail (A1) when
   /// it shows none.
-  [[nodiscard]] bool has_readable() noexcept {
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool has_readable() noexcept {
     const std::uint64_t head = c_.pos;
     return c_.cached_tail != head || refresh_tail_() != head;
   }
@@ -405,7 +406,7 @@ class RingCore {
                                                    // with A1 in the consumer
   }
 
-  void after_publish_(size_type n) noexcept {
+  RINGMPSC_ALWAYS_INLINE void after_publish_(size_type n) noexcept {
     if (p_.metrics) {
       p_.sent.add(n);
       p_.publications.add(1);
@@ -433,7 +434,7 @@ class RingCore {
   // the position on. The slots go back to the producer (R2) in quanta: once the consumer
   // has taken `quantum` items since the last hand-back, or has taken everything it has
   // seen (so a consumer about to wait, or a drained ring, never holds slots back).
-  void release_(std::uint64_t head, size_type n) noexcept {
+  RINGMPSC_ALWAYS_INLINE void release_(std::uint64_t head, size_type n) noexcept {
     if (n == 0) return;
     RINGMPSC_ASSERT(n <= c_.cached_tail - head, "ring invariant: consume outside [head, tail)");
     if constexpr (checker::enabled) checker::slots_consumed(c_.slots, c_.mask, head, n);
