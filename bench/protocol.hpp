@@ -49,11 +49,18 @@ inline T make_msg(unsigned producer, std::uint64_t seq) noexcept {
 
 /// Checks everything the consumer receives. For u32 (the originals' parity mode) only the
 /// count and the sum are checkable: the value holds the low 32 bits of the sequence.
+///
+/// `count` and `sum` are kept apart on purpose. Side by side, GCC stores both with one
+/// 16-byte store per item, and where the consumer routine is not inlined (the verifier then
+/// lives in memory) the next item's 8-byte reload of `sum` cannot be forwarded from that
+/// store: about 2 ns per item, charged to whichever queue's consumer was not inlined
+/// (docs/benchmarks.md, "Inlining of the per-item paths").
 template <class T>
 struct Verifier {
   std::vector<std::uint64_t> next;
-  std::uint64_t count = 0, sum = 0;
+  std::uint64_t count = 0;
   bool ordered = true;
+  std::uint64_t sum = 0;
   explicit Verifier(unsigned producers) : next(producers, 0) {}
   void operator()(const T& v) noexcept {
     if constexpr (std::is_same_v<T, std::uint32_t>) {

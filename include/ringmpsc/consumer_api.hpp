@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "detail/clock.hpp"
+#include "detail/platform.hpp"
 #include "detail/wait_loop.hpp"
 #include "result.hpp"
 #include "wait.hpp"
@@ -41,14 +42,15 @@ class ConsumerApi {
   // ------------------------------------------------------------------- non-blocking ---
 
   /// Moves one item into out. False when nothing is readable.
-  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>)
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_pop(T& out) noexcept(
+      std::is_nothrow_move_assignable_v<T>)
     requires std::is_move_assignable_v<T>
   {
     return self_().pop_(out);
   }
   /// Moves up to out.size() items into out (memcpy for trivially copyable T); returns how
   /// many.
-  [[nodiscard]] size_type try_recv(std::span<T> out) noexcept(
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE size_type try_recv(std::span<T> out) noexcept(
       std::is_nothrow_move_assignable_v<T>)
     requires std::is_move_assignable_v<T>
   {
@@ -57,7 +59,7 @@ class ConsumerApi {
   /// Hands up to max published items to h(T&) in place, with one acquire and one index
   /// update per ring; returns how many.
   template <class H>
-  size_type try_consume(H&& h, size_type max = unlimited) {
+  RINGMPSC_ALWAYS_INLINE size_type try_consume(H&& h, size_type max = unlimited) {
     return self_().drain_(max, h);
   }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "detail/clock.hpp"
+#include "detail/platform.hpp"
 #include "detail/ring_core.hpp"
 #include "detail/wait_loop.hpp"
 #include "error.hpp"
@@ -40,22 +41,24 @@ class ProducerApi {
   /// Constructs one item in place. False when the ring is full or closed (nothing is
   /// constructed). If T's constructor throws, nothing is published.
   template <class... Args>
-  [[nodiscard]] bool try_emplace(Args&&... args) noexcept(
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_emplace(Args&&... args) noexcept(
       std::is_nothrow_constructible_v<T, Args&&...>) {
     return core_().try_emplace(std::forward<Args>(args)...);
   }
-  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_push(const T& v) noexcept(
+      std::is_nothrow_copy_constructible_v<T>)
     requires std::is_copy_constructible_v<T>
   {
     return core_().try_emplace(v);
   }
   /// Moves v in; v is left untouched when this returns false.
-  [[nodiscard]] bool try_push(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>) {
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_push(T&& v) noexcept(
+      std::is_nothrow_move_constructible_v<T>) {
     return core_().try_emplace(std::move(v));
   }
   /// Copies as many of `items` as fit, in order, with one publication (memcpy for
   /// trivially copyable T); returns how many. 0 when full or closed.
-  [[nodiscard]] size_type try_send(std::span<const T> items) noexcept(
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE size_type try_send(std::span<const T> items) noexcept(
       std::is_nothrow_copy_constructible_v<T>)
     requires std::is_copy_constructible_v<T>
   {

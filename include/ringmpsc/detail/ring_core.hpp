@@ -267,7 +267,7 @@ class RingCore {
       RingCore& ring;
       std::uint64_t head;
       size_type done = 0;
-      ~Release() { ring.release_(head, done); }
+      RINGMPSC_ALWAYS_INLINE ~Release() { ring.release_(head, done); }
     } release{*this, head};
     const size_type idx = static_cast<size_type>(head & c_.mask);
     const size_type first = std::min(n, static_cast<size_type>(c_.mask + 1 - idx));
