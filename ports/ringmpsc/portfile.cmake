@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 b66653c17d780375190111e4dce05a2603ed71b0cb5645757d47acf59c43d505298d71c08626e3da46d3c6ac708f0023e9c933a980996aca908e4b4cbf3fb4ce
+    SHA512 edbf9381bf78bc0352fbaf9a82c597df318e566055b4143b4ed9fb59612296fab5a19813312e0fe83b4c9a2720c9beb2fc6ef41c5742aa1a3eeb87f8fca06ca3
     HEAD_REF main
 )
 
