@@ -6,6 +6,10 @@
 
 #include "platform.hpp"
 
+#if defined(__linux__) && !defined(RINGMPSC_NO_MEMBARRIER) && !defined(RINGMPSC_TSAN_BUILD)
+#define RINGMPSC_MEMBARRIER 1
+#endif
+
 #if defined(__linux__)
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
@@ -22,6 +26,12 @@ namespace ringmpsc::detail {
 /// needs only a compiler barrier: publishing costs nothing extra. Where membarrier is not
 /// available (other systems, old kernels, seccomp, RINGMPSC_NO_MEMBARRIER, TSan builds)
 /// both sides fall back to std::atomic_thread_fence(seq_cst), which is always correct.
+///
+/// The light side runs on every write (F3) and every publication of a parking policy (F1),
+/// inlined into the caller's loop, so it reads one flag that needs no initialisation check:
+/// a call there (a function-local static's guard) made the compiler spill the writer's
+/// live values around it on every write, about half the single-item throughput of a
+/// channel on 2 vCPUs (docs/benchmarks.md, "The write path's cost").
 class AsymmetricFence {
  public:
   [[nodiscard]] static bool uses_membarrier() noexcept { return state().membarrier; }
@@ -32,17 +42,22 @@ class AsymmetricFence {
   static void prepare() noexcept { static_cast<void>(state()); }
 
   /// The notifier's side (F1): after the release store, before loading the waiter count.
-  static void light() noexcept {
-    if (RINGMPSC_LIKELY(state().membarrier)) {
+  /// Also F3 (a write, before it reads `closed`). A compiler barrier once registered, a
+  /// full fence before (or without membarrier): a full fence on this side is correct with
+  /// either heavy side, and once `registered_` reads true every heavy() uses membarrier.
+  RINGMPSC_ALWAYS_INLINE static void light() noexcept {
+#if defined(RINGMPSC_MEMBARRIER)
+    if (RINGMPSC_LIKELY(registered_.load(std::memory_order_relaxed))) {
       std::atomic_signal_fence(std::memory_order_seq_cst);
-    } else {
-      std::atomic_thread_fence(std::memory_order_seq_cst);
+      return;
     }
+#endif
+    std::atomic_thread_fence(std::memory_order_seq_cst);
   }
 
   /// The waiter's side (F2): after announcing itself, before re-checking the condition.
   static void heavy() noexcept {
-#if defined(__linux__)
+#if defined(RINGMPSC_MEMBARRIER)
     if (state().membarrier) {
       if (::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
       // Cannot fail once registered; if it ever does, the full fence below is still sound
@@ -57,15 +72,21 @@ class AsymmetricFence {
   struct State {
     bool membarrier = false;
   };
+#if defined(RINGMPSC_MEMBARRIER)
+  // Set once, by state(), after the registration succeeded; never cleared.
+  static inline std::atomic<bool> registered_{false};
+#endif
   static const State& state() noexcept {
     static const State s = [] {
       State st;
-#if defined(__linux__) && !defined(RINGMPSC_NO_MEMBARRIER) && !defined(RINGMPSC_TSAN_BUILD)
+#if defined(RINGMPSC_MEMBARRIER)
       const long cmds = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
       if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
           (cmds & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) &&
-          ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+          ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0) {
         st.membarrier = true;
+        registered_.store(true, std::memory_order_relaxed);
+      }
 #endif
       return st;
     }();
