@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 edbf9381bf78bc0352fbaf9a82c597df318e566055b4143b4ed9fb59612296fab5a19813312e0fe83b4c9a2720c9beb2fc6ef41c5742aa1a3eeb87f8fca06ca3
+    SHA512 ef6cdfe8bf95dd0706864e4eed8cb488fdc1b1cbb320a568f3b73c15e3d6a1275e484ced62268a5059621b181b5a74a482ae0e9ecb054136ead0861d9b0c18a8
     HEAD_REF main
 )
 
