@@ -1,7 +1,4 @@
 #!/bin/bash
-# Alternates builds of one harness that differ only in the library's write path; per run,
-# prints ringmpsc::Channel (Yielding) and the in-house ring-per-producer consumer.
-# usage: run.sh OUTDIR REPS MODES PRODUCERS label=binary ...
 out=$1; reps=$2; modes=$3; prods=$4; shift 4
 mkdir -p $out
 for r in $(seq $reps); do
@@ -12,9 +9,10 @@ for r in $(seq $reps); do
 import json,sys
 d=json.load(open(sys.argv[3]))
 for g in d['groups']:
-    ours=[x for x in g['rows'] if 'Yielding' in x['queue']][0]
     ih=[x for x in g['rows'] if 'in-house' in x['queue']][0]
-    print("%-10s rep %s %dP  channel %6.1f  in-house %6.1f  ratio %.2f" % (sys.argv[1], sys.argv[2], g['producers'], ours['median_msgs_per_s']/1e6, ih['median_msgs_per_s']/1e6, ours['median_msgs_per_s']/ih['median_msgs_per_s']))
+    y=[x for x in g['rows'] if 'Yielding' in x['queue']][0]
+    p=[x for x in g['rows'] if 'Phased' in x['queue'] and 'recv' not in x['queue']][0]
+    print("%-10s rep %s %dP in-house %6.1f | Yielding %6.1f %.2fx | Phased %6.1f %.2fx" % (sys.argv[1], sys.argv[2], g['producers'], ih['median_msgs_per_s']/1e6, y['median_msgs_per_s']/1e6, y['median_msgs_per_s']/ih['median_msgs_per_s'], p['median_msgs_per_s']/1e6, p['median_msgs_per_s']/ih['median_msgs_per_s']))
 PY
   done
 done
