@@ -28,7 +28,7 @@ fi
 mkdir -p "$out"
 
 cmake --preset release -DRINGMPSC_BUILD_TESTS=OFF -DRINGMPSC_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build --preset release --target scaling_benchmark bench_final ringmpsc_gbench
+cmake --build --preset release --target scaling_benchmark bench_final call_cost ringmpsc_gbench
 
 build/release/bench/scaling_benchmark --json "$out/scaling.json" --md "$out/scaling.md" "$@"
 final_args=(--json "$out/bench_final.json")
