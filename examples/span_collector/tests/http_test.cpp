@@ -94,7 +94,11 @@ TEST_CASE("gzip bodies are decoded and validated by the receiver", "[http][gzip]
   for (const auto& r : reqs) {
     CHECK(r.header("content-encoding") == "gzip");
     CHECK(r.problem.empty());
-    CHECK(r.wire_size < r.body.size() / 2);  // OTLP JSON compresses well
+    CHECK(r.wire_size < r.body.size());  // gzip shrinks every body, one span's (~430 bytes) too
+    // A batch of OTLP JSON compresses well. How many spans a batch holds depends on timing
+    // (under TSan a batch may hold one span, whose body gzip only shrinks by ~40 %), so the
+    // ratio is checked where the body holds a batch worth the name.
+    if (r.body.size() >= 4096) CHECK(r.wire_size < r.body.size() / 2);
   }
 }
 
