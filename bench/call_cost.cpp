@@ -11,21 +11,13 @@
 #include <string>
 #include <vector>
 
-#include <ringmpsc/ringmpsc.hpp>
-
 #include "cli.hpp"
-#include "inhouse_ring.hpp"
+#include "peers.hpp"
 #include "stats.hpp"
-
-#if RINGMPSC_HAVE_READERWRITERQUEUE
-#include <readerwriterqueue/readerwriterqueue.h>
-#endif
-#if RINGMPSC_HAVE_BOOST_LOCKFREE
-#include <boost/lockfree/spsc_queue.hpp>
-#endif
 
 namespace {
 
+using namespace bench;
 using T = std::uint64_t;
 using Clock = std::chrono::steady_clock;
 
@@ -33,20 +25,23 @@ struct Cost {
   double push_ns, pop_ns;
 };
 
-// `rounds` times: `items` pushes into the empty queue, then `items` pops; the median ns per
-// call of each. Every pop is checked, so a lost or reordered item fails the run.
-template <class Push, class Pop>
-std::optional<Cost> measure(std::size_t items, int rounds, Push push, Pop pop) {
+// `rounds` times: `items` pushes into the empty queue Q (a peers.hpp adapter), then `items`
+// pops; the median ns per call of each. Every pop is checked, so a lost or reordered item
+// fails the run.
+template <class Q>
+std::optional<Cost> measure(std::size_t items, int rounds) {
+  Q q(QueueSpec{.producers = 1, .slots = 8192});
+  auto producer = q.producer(0);
   std::vector<double> pushes, pops;
   T next = 0, expected = 0;
   for (int r = 0; r < rounds; ++r) {
     const auto t0 = Clock::now();
     for (std::size_t i = 0; i < items; ++i)
-      if (!push(next++)) return std::nullopt;
+      if (!producer.push(next++)) return std::nullopt;
     const auto t1 = Clock::now();
     for (std::size_t i = 0; i < items; ++i) {
       T v = ~T{0};
-      if (!pop(v) || v != expected++) return std::nullopt;
+      if (!q.pop(v) || v != expected++) return std::nullopt;
     }
     const auto t2 = Clock::now();
     pushes.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(items));
@@ -69,7 +64,6 @@ int main(int argc, char** argv) {
       .parse(argc, argv);
   const int rounds = rounds_opt.value_or(quick ? 3 : 301);
   const std::size_t items = 8000;  // below every capacity here (8192 slots)
-  const ringmpsc::Config config{.ring_bits = 13, .max_producers = 1};
 
   std::printf("| queue (8192 slots, u64) | push ns | pop ns | push / pop |\n"
               "|---|---:|---:|---:|\n");
@@ -83,47 +77,17 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.2f | %.2f | %.2fx |\n", name, c->push_ns, c->pop_ns,
                 c->push_ns / c->pop_ns);
   };
-  {
-    ringmpsc::Ring<T, ringmpsc::wait::Yielding> r(config);
-    row("ringmpsc::Ring (Yielding)", measure(items, rounds, [&](T v) { return r.try_push(v); },
-                                             [&](T& v) { return r.try_pop(v); }));
-  }
-  {
-    ringmpsc::Ring<T, ringmpsc::wait::Phased> r(config);
-    row("ringmpsc::Ring (Phased)", measure(items, rounds, [&](T v) { return r.try_push(v); },
-                                           [&](T& v) { return r.try_pop(v); }));
-  }
-  {
-    ringmpsc::Channel<T, ringmpsc::wait::Yielding> ch(config);
-    auto p = ch.register_producer().value();
-    row("ringmpsc::Channel (Yielding), 1 producer",
-        measure(items, rounds, [&](T v) { return p.try_push(v); },
-                [&](T& v) { return ch.try_pop(v); }));
-  }
-  {
-    bench::InhouseRing<T> r(8192);
-    row("in-house ring", measure(items, rounds, [&](T v) { return r.try_push(v); },
-                                 [&](T& v) { return r.try_pop(v); }));
-  }
-  {
-    bench::InhouseFanIn<T> fan(1, 8192);
-    row("in-house ring-per-producer consumer, 1 producer",
-        measure(items, rounds, [&](T v) { return fan.ring(0).try_push(v); },
-                [&](T& v) { return fan.try_pop(v); }));
-  }
+  using ringmpsc::wait::Phased, ringmpsc::wait::Yielding;
+  row("ringmpsc::Ring (Yielding)", measure<OursRing<T, Yielding>>(items, rounds));
+  row("ringmpsc::Ring (Phased)", measure<OursRing<T, Phased>>(items, rounds));
+  row("ringmpsc::Channel (Yielding), 1 producer", measure<OursChannel<T, Yielding>>(items, rounds));
+  row("in-house ring", measure<InhouseSpsc<T>>(items, rounds));
+  row("in-house ring-per-producer consumer, 1 producer", measure<Inhouse<T>>(items, rounds));
 #if RINGMPSC_HAVE_READERWRITERQUEUE
-  {
-    moodycamel::ReaderWriterQueue<T> q(8192);
-    row("moodycamel::ReaderWriterQueue", measure(items, rounds, [&](T v) { return q.try_enqueue(v); },
-                                                 [&](T& v) { return q.try_dequeue(v); }));
-  }
+  row("moodycamel::ReaderWriterQueue", measure<RWQ<T>>(items, rounds));
 #endif
 #if RINGMPSC_HAVE_BOOST_LOCKFREE
-  {
-    boost::lockfree::spsc_queue<T> q(8192);
-    row("boost::lockfree::spsc_queue", measure(items, rounds, [&](T v) { return q.push(v); },
-                                               [&](T& v) { return q.pop(v); }));
-  }
+  row("boost::lockfree::spsc_queue", measure<BoostSpsc<T>>(items, rounds));
 #endif
   return ok ? 0 : 1;
 }
