@@ -27,7 +27,7 @@ struct TestAccess {
     r.p_.cached_head = seq;
     r.c_.head.store(seq);
     r.c_.pos = seq;
-    r.c_.published = seq;
+    r.c_.hand_back_at = seq + r.c_.quantum;
     r.c_.cached_tail = seq;
   }
   /// The head the consumer has handed back to the producer.
@@ -35,7 +35,11 @@ struct TestAccess {
   static std::uint64_t head(const R& r) { return core(r).c_.head.load(); }
   /// Sets how often the consumer hands slots back (tests of the hand-back rule on small rings).
   template <class R>
-  static void set_quantum(R& r, std::uint64_t q) { core(r).c_.quantum = q; }
+  static void set_quantum(R& r, std::uint64_t q) {
+    auto& c = core(r).c_;
+    c.hand_back_at = c.head.load() + q;
+    c.quantum = q;
+  }
   /// Where the consumer is (head <= position).
   template <class R>
   static std::uint64_t position(const R& r) { return core(r).c_.pos; }

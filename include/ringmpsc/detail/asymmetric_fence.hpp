@@ -28,10 +28,11 @@ namespace ringmpsc::detail {
 /// both sides fall back to std::atomic_thread_fence(seq_cst), which is always correct.
 ///
 /// The light side runs on every write (F3) and every publication of a parking policy (F1),
-/// inlined into the caller's loop, so it reads one flag that needs no initialisation check:
-/// a call there (a function-local static's guard) made the compiler spill the writer's
+/// inlined into the caller's loop, and takes which fence to be as an argument the ring read
+/// once: a call there (a function-local static's guard) made the compiler spill the writer's
 /// live values around it on every write, about half the single-item throughput of a
-/// channel on 2 vCPUs (docs/benchmarks.md, "The write path's cost").
+/// channel on 2 vCPUs (docs/benchmarks.md, "The write path's cost"), and a load of the
+/// registration flag on every write was one more memory access per item.
 class AsymmetricFence {
  public:
   [[nodiscard]] static bool uses_membarrier() noexcept { return state().membarrier; }
@@ -41,18 +42,28 @@ class AsymmetricFence {
   /// Every ring calls it when constructed.
   static void prepare() noexcept { static_cast<void>(state()); }
 
-  /// The notifier's side (F1): after the release store, before loading the waiter count.
-  /// Also F3 (a write, before it reads `closed`). A compiler barrier once registered, a
-  /// full fence before (or without membarrier): a full fence on this side is correct with
-  /// either heavy side, and once `registered_` reads true every heavy() uses membarrier.
-  RINGMPSC_ALWAYS_INLINE static void light() noexcept {
+  /// Whether the light side must be a full fence: true before the registration (or without
+  /// membarrier), false for good after it. Read once by each ring when it is constructed,
+  /// after prepare(), and kept in the ring's write mode, so a write does not load it.
+  [[nodiscard]] RINGMPSC_ALWAYS_INLINE static bool light_is_full() noexcept {
 #if defined(RINGMPSC_MEMBARRIER)
-    if (RINGMPSC_LIKELY(registered_.load(std::memory_order_relaxed))) {
-      std::atomic_signal_fence(std::memory_order_seq_cst);
-      return;
-    }
+    return !registered_.load(std::memory_order_relaxed);
+#else
+    return true;
 #endif
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+  }
+
+  /// The notifier's side (F1): after the release store, before loading the waiter count.
+  /// Also F3 (a write, before it reads `closed`). `full` is a value light_is_full() returned:
+  /// a compiler barrier once registered, a full fence before (or without membarrier). A full
+  /// fence on this side is correct with either heavy side, and once `registered_` reads true
+  /// every heavy() uses membarrier, so a value read once stays correct.
+  RINGMPSC_ALWAYS_INLINE static void light(bool full) noexcept {
+    if (RINGMPSC_LIKELY(!full)) {
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    } else {
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+    }
   }
 
   /// The waiter's side (F2): after announcing itself, before re-checking the condition.

@@ -63,8 +63,10 @@ class alignas(cache_line) EventCount {
   }
 
   /// Called by the thread that has just published (tail, head or close).
-  RINGMPSC_ALWAYS_INLINE void notify() noexcept {
-    AsymmetricFence::light();  // F1: pairs with F2
+  RINGMPSC_ALWAYS_INLINE void notify() noexcept { notify(AsymmetricFence::light_is_full()); }
+  /// The same, for a caller that has read AsymmetricFence::light_is_full() already.
+  RINGMPSC_ALWAYS_INLINE void notify(bool full_fence) noexcept {
+    AsymmetricFence::light(full_fence);  // F1: pairs with F2
     const std::uint32_t w = waiters_.load(std::memory_order_relaxed);
     if (w != 0) wake_(w);
   }

@@ -54,9 +54,12 @@ class RingCore {
   RingCore(T* slots, size_type capacity, bool metrics) noexcept {
     p_.slots = c_.slots = slots;
     p_.mask = c_.mask = capacity - 1;
-    p_.metrics = c_.metrics = metrics;
-    c_.quantum = release_quantum(capacity);
+    c_.metrics = metrics;
+    c_.quantum = c_.hand_back_at = release_quantum(capacity);
     AsymmetricFence::prepare();
+    p_.mode.store(static_cast<std::uint8_t>((metrics ? mode_metrics : 0) |
+                                            (AsymmetricFence::light_is_full() ? mode_full_fence : 0)),
+                  std::memory_order_relaxed);
   }
   RingCore(const RingCore&) = delete;
   RingCore& operator=(const RingCore&) = delete;
@@ -98,7 +101,7 @@ class RingCore {
   }
 
   [[nodiscard]] bool reservation_open() const noexcept {
-    return p_.reserving.load(std::memory_order_relaxed);  // producer thread's own flag
+    return (p_.mode.load(std::memory_order_relaxed) & mode_reserving) != 0;  // own flag
   }
 
   /// Claims up to n >= 1 contiguous free slots and opens a reservation on them. Empty when
@@ -113,7 +116,7 @@ class RingCore {
     if (free == 0 || is_closed_relaxed_()) return {};
     const size_type idx = static_cast<size_type>(tail & p_.mask);
     const size_type len = std::min({n, free, static_cast<size_type>(p_.mask + 1 - idx)});
-    p_.reserving.store(true, std::memory_order_relaxed);
+    set_reserving_(true);
     if constexpr (checker::enabled) checker::slots_claimed(p_.slots, p_.mask, tail, len);
     return {p_.slots + idx, len};
   }
@@ -125,11 +128,12 @@ class RingCore {
   template <class DestroyFrom>
   bool end_claim(size_type k, DestroyFrom&& destroy_from) noexcept {
     bool published = false;
+    const std::uint8_t mode = p_.mode.load(std::memory_order_relaxed);
     if (k == 0) {
       destroy_from(size_type{0});
     } else {
       const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
-      WriteScope scope(*this);
+      WriteScope scope(*this, mode);
       if (scope.open()) {
         destroy_from(k);
         publish_(tail, k);
@@ -138,8 +142,8 @@ class RingCore {
         destroy_from(size_type{0});
       }
     }
-    p_.reserving.store(false, std::memory_order_relaxed);
-    if (published) after_publish_(k);
+    set_reserving_(false);
+    if (published) after_publish_(k, mode);
     if (p_.on_release != nullptr) std::exchange(p_.on_release, nullptr)(p_.on_release_arg);
     return published || k == 0;
   }
@@ -157,16 +161,18 @@ class RingCore {
   [[nodiscard]] RINGMPSC_ALWAYS_INLINE bool try_emplace(Args&&... args) noexcept(
       std::is_nothrow_constructible_v<T, Args&&...>) {
     RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
-    if (!guard || !may_write_()) return false;
+    const std::uint8_t mode = p_.mode.load(std::memory_order_relaxed);
+    if (!guard || !may_write_(mode)) return false;
     const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
     if (free_slots_(tail, 1) == 0) return false;
+    T* const slot = p_.slots + (tail & p_.mask);
     {
-      WriteScope scope(*this);
+      WriteScope scope(*this, mode);
       if (!scope.open()) return false;
-      ::new (static_cast<void*>(p_.slots + (tail & p_.mask))) T(std::forward<Args>(args)...);
+      ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);
       publish_(tail, 1);
     }
-    after_publish_(1);
+    after_publish_(1, mode);
     return true;
   }
 
@@ -176,17 +182,18 @@ class RingCore {
   [[nodiscard]] RINGMPSC_ALWAYS_INLINE size_type try_send(std::span<const T> items) noexcept(
       std::is_nothrow_copy_constructible_v<T>) {
     RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
-    if (!guard || items.empty() || !may_write_()) return 0;
+    const std::uint8_t mode = p_.mode.load(std::memory_order_relaxed);
+    if (!guard || items.empty() || !may_write_(mode)) return 0;
     const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
     const size_type n = std::min(items.size(), free_slots_(tail, items.size()));
     if (n == 0) return 0;
     {
-      WriteScope scope(*this);
+      WriteScope scope(*this, mode);
       if (!scope.open()) return 0;
       copy_in_(tail, items.data(), n);
       publish_(tail, n);
     }
-    after_publish_(n);
+    after_publish_(n, mode);
     return n;
   }
 
@@ -342,9 +349,9 @@ class RingCore {
   // waits for the publication, or this write sees the flag and fails without effect.
   class WriteScope {
    public:
-    explicit WriteScope(RingCore& r) noexcept : ring_(r) {
+    WriteScope(RingCore& r, std::uint8_t mode) noexcept : ring_(r) {
       ring_.p_.writing.store(1, std::memory_order_relaxed);
-      AsymmetricFence::light();  // F3: pairs with F4 in close()
+      AsymmetricFence::light((mode & mode_full_fence) != 0);  // F3: pairs with F4 in close()
       open_ = !ring_.is_closed_relaxed_();
     }
     ~WriteScope() { ring_.p_.writing.store(0, std::memory_order_release); }  // R9: pairs with A9
@@ -356,6 +363,18 @@ class RingCore {
     RingCore& ring_;
     bool open_ = false;
   };
+
+  // ProducerState::mode: what a write does besides the bare protocol, in one byte that a
+  // write loads once, so that the checks cost one load between them.
+  static constexpr std::uint8_t mode_reserving = 1;   // a Reservation is open
+  static constexpr std::uint8_t mode_metrics = 2;     // count sends and publications
+  static constexpr std::uint8_t mode_full_fence = 4;  // light fences are full fences
+
+  void set_reserving_(bool on) noexcept {
+    const std::uint8_t m = p_.mode.load(std::memory_order_relaxed);
+    p_.mode.store(static_cast<std::uint8_t>(on ? m | mode_reserving : m & ~mode_reserving),
+                  std::memory_order_relaxed);
+  }
 
   size_type free_slots_(std::uint64_t tail, size_type want) noexcept {
     const std::uint64_t cap = p_.mask + 1;
@@ -373,8 +392,8 @@ class RingCore {
     return closed_.load(std::memory_order_relaxed);
   }
 
-  bool may_write_() noexcept {
-    if (RINGMPSC_UNLIKELY(reservation_open())) {
+  bool may_write_(std::uint8_t mode) noexcept {
+    if (RINGMPSC_UNLIKELY((mode & mode_reserving) != 0)) {
       contract_violation("write to a ring while its reservation is open");
       return false;
     }
@@ -406,12 +425,13 @@ class RingCore {
                                                    // with A1 in the consumer
   }
 
-  RINGMPSC_ALWAYS_INLINE void after_publish_(size_type n) noexcept {
-    if (p_.metrics) {
+  RINGMPSC_ALWAYS_INLINE void after_publish_(size_type n, std::uint8_t mode) noexcept {
+    if ((mode & mode_metrics) != 0) {
       p_.sent.add(n);
       p_.publications.add(1);
     }
-    if (p_.notify_consumer != nullptr) p_.notify_consumer->notify();  // F1 inside
+    if (p_.notify_consumer != nullptr)
+      p_.notify_consumer->notify((mode & mode_full_fence) != 0);  // F1 inside
   }
 
   std::uint64_t refresh_tail_() noexcept {
@@ -444,11 +464,13 @@ class RingCore {
     const std::uint64_t pos = head + n;
     c_.pos = pos;
     if (c_.metrics) c_.received.add(n);
-    if (pos - c_.published >= c_.quantum || pos == c_.cached_tail) hand_back_(pos);
+    // Modular: pos - hand_back_at lies in [-quantum, capacity - quantum].
+    if (static_cast<std::int64_t>(pos - c_.hand_back_at) >= 0 || pos == c_.cached_tail)
+      hand_back_(pos);
   }
 
   void hand_back_(std::uint64_t pos) noexcept {
-    c_.published = pos;
+    c_.hand_back_at = pos + c_.quantum;
     c_.head.store(pos, std::memory_order_release);  // R2: frees the slots; pairs with A2
                                                     // in the producer
     if (c_.metrics) c_.releases.add(1);
@@ -466,8 +488,7 @@ class RingCore {
     EventCount* notify_consumer = nullptr;  // set by rings that park only
     void (*on_release)(void*) noexcept = nullptr;  // runs when the open reservation ends
     void* on_release_arg = nullptr;
-    std::atomic<bool> reserving{false};  // a Reservation is open (relaxed: same thread)
-    bool metrics = false;
+    std::atomic<std::uint8_t> mode{0};  // mode_* bits (relaxed: the producer's thread)
 #if RINGMPSC_DEBUG
     std::atomic<bool> busy{false};
 #endif
@@ -475,14 +496,14 @@ class RingCore {
     Counter sent, publications;
   };
   // Consumer-owned: written only by the consumer; the producer reads `head` (A2). `pos`
-  // is where the consumer is; `head` (and its plain copy `published`) what it has handed
-  // back: head <= pos <= cached_tail <= tail.
+  // is where the consumer is; `head` what it has handed back: head <= pos <= cached_tail
+  // <= tail, and hand_back_at == head + quantum.
   struct alignas(cache_line) ConsumerState {
     std::atomic<std::uint64_t> head{0};
     std::uint64_t pos = 0;
-    std::uint64_t published = 0;
-    std::uint64_t quantum = 1;      // hand back slots at least every `quantum` items
-    std::uint64_t cached_tail = 0;  // consumer's last view of tail; <= real tail
+    std::uint64_t hand_back_at = 1;  // hand back once pos reaches it (head + quantum)
+    std::uint64_t quantum = 1;       // hand back slots at least every `quantum` items
+    std::uint64_t cached_tail = 0;   // consumer's last view of tail; <= real tail
     T* slots = nullptr;
     std::uint64_t mask = 0;
     EventCount* notify_producer = nullptr;  // set by rings that park only
