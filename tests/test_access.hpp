@@ -33,7 +33,8 @@ struct TestAccess {
   /// The head the consumer has handed back to the producer.
   template <class R>
   static std::uint64_t head(const R& r) { return core(r).c_.head.load(); }
-  /// Sets how often the consumer hands slots back (tests of the hand-back rule on small rings).
+  /// Sets how often the consumer hands slots back (tests of the hand-back rule on small rings;
+  /// q < 2^63, the mark is head + q).
   template <class R>
   static void set_quantum(R& r, std::uint64_t q) {
     auto& c = core(r).c_;
@@ -73,6 +74,13 @@ struct TestAccess {
   /// retires the slot when it ends).
   template <class R>
   static bool orphaned(const R& r) { return core(r).p_.on_release != nullptr; }
+  /// Whether the ring's writes use full fences for F3 and F1 (its write mode's fence bit).
+  template <class T>
+  static bool full_fences(const RingCore<T>& c) {
+    return (c.p_.mode.load() & RingCore<T>::mode_full_fence) != 0;
+  }
+  template <class T, class W>
+  static bool full_fences(const BasicRing<T, W>& r) { return full_fences(r.core_); }
   /// The ring's in-flight marker (set inside a write).
   template <class R>
   static bool writing(const R& r) { return core(r).p_.writing.load() != 0; }

@@ -239,6 +239,20 @@ TEST_CASE("the wake-up fence pair is membarrier-based where the kernel allows", 
 #endif
 }
 
+TEST_CASE("a ring's writes use full fences exactly when membarrier is not in use", "[wait]") {
+  // F3 and F1 are compiler barriers only when every heavy side (F4, F2) is a membarrier.
+  const bool mb = ringmpsc::detail::AsymmetricFence::uses_membarrier();
+  ringmpsc::Ring<std::uint64_t, wait::Phased> r(Config{.ring_bits = 3});
+  REQUIRE(test::TestAccess::full_fences(r) == !mb);
+  Ch<wait::Phased> ch(Config{.ring_bits = 3, .max_producers = 1});
+  auto p = ch.register_producer().value();
+  REQUIRE(test::TestAccess::full_fences(*test::TestAccess::ring_of(ch, 0)) == !mb);
+  REQUIRE(p.try_push(1));  // and such a ring still delivers
+  std::uint64_t v = 0;
+  REQUIRE(ch.try_pop(v));
+  REQUIRE(v == 1);
+}
+
 TEST_CASE("disconnected: every producer gone and all drained ends a wait", "[wait][lifecycle]") {
   Ch<wait::Phased> ch(Config{.ring_bits = 3, .max_producers = 2});
   REQUIRE_FALSE(ch.is_disconnected());  // none has registered yet: not disconnected

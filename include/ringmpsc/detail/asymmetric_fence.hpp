@@ -31,8 +31,8 @@ namespace ringmpsc::detail {
 /// inlined into the caller's loop, and takes which fence to be as an argument the ring read
 /// once: a call there (a function-local static's guard) made the compiler spill the writer's
 /// live values around it on every write, about half the single-item throughput of a
-/// channel on 2 vCPUs (docs/benchmarks.md, "The write path's cost"), and a load of the
-/// registration flag on every write was one more memory access per item.
+/// channel on 2 vCPUs (docs/benchmarks.md, "The write path's cost"); reading the flag once
+/// per ring also spares every write a load of it.
 class AsymmetricFence {
  public:
   [[nodiscard]] static bool uses_membarrier() noexcept { return state().membarrier; }
@@ -43,8 +43,9 @@ class AsymmetricFence {
   static void prepare() noexcept { static_cast<void>(state()); }
 
   /// Whether the light side must be a full fence: true before the registration (or without
-  /// membarrier), false for good after it. Read once by each ring when it is constructed,
-  /// after prepare(), and kept in the ring's write mode, so a write does not load it.
+  /// membarrier), false for good after it. A ring reads it once, when it is constructed
+  /// (after prepare()), and keeps it in its write mode, so a write does not load it; the
+  /// rarer notifications (hand-back, retire, close) read it on each call.
   [[nodiscard]] RINGMPSC_ALWAYS_INLINE static bool light_is_full() noexcept {
 #if defined(RINGMPSC_MEMBARRIER)
     return !registered_.load(std::memory_order_relaxed);
@@ -59,11 +60,15 @@ class AsymmetricFence {
   /// fence on this side is correct with either heavy side, and once `registered_` reads true
   /// every heavy() uses membarrier, so a value read once stays correct.
   RINGMPSC_ALWAYS_INLINE static void light(bool full) noexcept {
+#if defined(RINGMPSC_MEMBARRIER)
     if (RINGMPSC_LIKELY(!full)) {
       std::atomic_signal_fence(std::memory_order_seq_cst);
-    } else {
-      std::atomic_thread_fence(std::memory_order_seq_cst);
+      return;
     }
+#else
+    static_cast<void>(full);  // always true here
+#endif
+    std::atomic_thread_fence(std::memory_order_seq_cst);
   }
 
   /// The waiter's side (F2): after announcing itself, before re-checking the condition.

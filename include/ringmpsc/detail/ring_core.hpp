@@ -76,7 +76,7 @@ class RingCore {
   /// Destroys the items still in the ring. The owner calls it while the slots are alive.
   void destroy_remaining() noexcept {
     if constexpr (!std::is_trivially_destructible_v<T>) {
-      // From the consumer's position: what lies between the published head and it is
+      // From the consumer's position: what lies between the handed-back head and it is
       // consumed and destroyed already.
       const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);
       for (std::uint64_t s = c_.pos; s != tail; ++s) std::destroy_at(c_.slots + (s & c_.mask));
