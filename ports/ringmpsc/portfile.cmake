@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 ef6cdfe8bf95dd0706864e4eed8cb488fdc1b1cbb320a568f3b73c15e3d6a1275e484ced62268a5059621b181b5a74a482ae0e9ecb054136ead0861d9b0c18a8
+    SHA512 33679c462fac90b0b457baeb54669aab191f2b256acfc79fc22104ad1f4f20e9521baf6f075bb8a647f070604a51d1786c5ae1c51087577246f27bd99f844ad3
     HEAD_REF main
 )
 
