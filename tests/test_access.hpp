@@ -75,12 +75,11 @@ struct TestAccess {
   template <class R>
   static bool orphaned(const R& r) { return core(r).p_.on_release != nullptr; }
   /// Whether the ring's writes use full fences for F3 and F1 (its write mode's fence bit).
-  template <class T>
-  static bool full_fences(const RingCore<T>& c) {
-    return (c.p_.mode.load() & RingCore<T>::mode_full_fence) != 0;
+  template <class R>
+  static bool full_fences(const R& r) {
+    const auto& c = core(r);
+    return (c.p_.mode.load() & c.mode_full_fence) != 0;
   }
-  template <class T, class W>
-  static bool full_fences(const BasicRing<T, W>& r) { return full_fences(r.core_); }
   /// The ring's in-flight marker (set inside a write).
   template <class R>
   static bool writing(const R& r) { return core(r).p_.writing.load() != 0; }
