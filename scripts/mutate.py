@@ -99,6 +99,8 @@ MUTANTS = [
     ("no-streak-limit", "small consumer calls stay on one ring without limit", CHAN,
      "      if (total == want && streak_ < streak_limit) return total;",
      "      if (total == want) return total;"),
+    ("dry-ring-asked-twice", "a small consumer call asks the ring it leaves again in its scan", CHAN,
+     "      asked = 1;", "      asked = 0;"),
     ("claim-no-recheck", "a claim does not check again after its CAS that the ring is drained", CHAN,
      "      if (st == SlotState::retired && !drained_(slot)) {\n"
      "        slot.state.store(st, std::memory_order_release);\n        continue;\n      }\n", ""),

@@ -1,5 +1,6 @@
 // Producer lifecycle: RAII release, ring reuse after drain, churn, lazy allocation,
 // fairness of try_consume(h, max).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -169,6 +170,38 @@ TEST_CASE("small consumer calls stay on a ring for at most 256 items in a row (d
   while (ch.try_consume([&](const std::uint64_t& x) { ++share[x]; }, 64) != 0) ++calls;
   REQUIRE(share == std::vector<std::uint64_t>{600 - 512, 600 - 256, 600 - 256});
   REQUIRE(calls <= (88 + 344 + 344) / 64 + 3);  // whole calls, but for the one per ring that ran dry
+}
+
+TEST_CASE("one consumer call asks each ring at most once (deterministic)",
+          "[lifecycle][fairness]") {
+  // Asking a ring reads its producer's tail line when the consumer's copy shows nothing:
+  // a call that asked a dry ring twice would pull that line from the producer twice.
+  ringmpsc::Channel<std::uint64_t> ch(Config{.ring_bits = 10, .max_producers = 3});
+  std::vector<ringmpsc::Channel<std::uint64_t>::producer_type> ps;
+  for (int i = 0; i < 3; ++i) ps.push_back(ch.register_producer().value());
+  for (int k = 0; k < 5; ++k) REQUIRE(ps[0].try_push(0));
+  for (int k = 0; k < 300; ++k) REQUIRE(ps[2].try_push(2));
+  std::vector<const ringmpsc::detail::RingCore<std::uint64_t>*> rings;
+  for (std::uint32_t i = 0; i < 3; ++i) rings.push_back(test::TestAccess::ring_of(ch, i));
+  std::uint64_t taken0 = 0, taken2 = 0;
+  auto count = [&](std::uint64_t& v) { ++(v == 0 ? taken0 : taken2); };
+  for (const std::size_t max : {std::size_t{1}, std::size_t{16}, std::size_t{256}}) {
+    for (int call = 0; call < 40; ++call) {
+      std::vector<int> asks(3, 0);
+      test::TestAccess::poll(ch, max, [&](ringmpsc::detail::RingCore<std::uint64_t>& r,
+                                          std::size_t want) {
+        const auto i = static_cast<std::size_t>(
+            std::find(rings.begin(), rings.end(), &r) - rings.begin());
+        REQUIRE(i < 3);
+        ++asks[i];
+        return r.drain(want, count);
+      });
+      INFO("call " << call << " for " << max << " items");
+      for (const int a : asks) REQUIRE(a <= 1);
+    }
+  }
+  REQUIRE(taken0 == 5);
+  REQUIRE(taken2 == 300);
 }
 
 TEST_CASE("every one of 8 busy producers gets a share", "[lifecycle][fairness]") {

@@ -55,6 +55,12 @@ struct TestAccess {
   static RingCore<T>* ring_of(BasicChannel<T, W>& ch, std::uint32_t slot) {
     return ch.core_.slot(slot).ring.load();
   }
+  /// The channel consumer's poll across rings with a caller's take(ring, want) (what the
+  /// consumer API passes it), so a test can see which rings one call asks.
+  template <class T, class W, class Take>
+  static std::size_t poll(BasicChannel<T, W>& ch, std::size_t max, Take&& take) {
+    return ch.core_.poll(max, take);
+  }
   /// A channel slot's state (free, active, retired: ChannelSlot::state).
   template <class T, class W>
   static SlotState slot_state(BasicChannel<T, W>& ch, std::uint32_t slot) {

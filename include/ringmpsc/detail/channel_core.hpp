@@ -157,6 +157,7 @@ class ChannelCore {
     if (max == 0) return 0;
     if (max >= streak_limit) return poll_every_ring_(max, take);
     size_type total = 0;
+    std::uint32_t asked = 0;  // rings this call has asked already
     if (current_ != nullptr) {  // the fast path: no look-up at all
       const size_type want = std::min(max, streak_limit - streak_);
       total = take(*current_, want);
@@ -164,9 +165,11 @@ class ChannelCore {
       if (total == want && streak_ < streak_limit) return total;
       current_ = nullptr;  // dry, or its streak is over: on to the next ring
       ++cursor_;
+      asked = 1;  // the scan below visits the others only: asking a dry ring twice would
+                  // read its producer's tail line twice in one call
     }
     const std::uint32_t hw = high_water_.load(std::memory_order_acquire);  // A8: pairs with R8
-    for (std::uint32_t visited = 0; visited < hw && total < max; ++visited, ++cursor_) {
+    for (std::uint32_t visited = asked; visited < hw && total < max; ++visited, ++cursor_) {
       if (cursor_ >= hw) cursor_ = 0;
       RingCore<T>* r = slots_[cursor_].ring.load(std::memory_order_acquire);  // A7: pairs with R7
       if (r == nullptr) continue;
