@@ -127,11 +127,6 @@ class BasicChannel : public ConsumerApi<BasicChannel<T, Wait>, T, Wait> {
       return r.drain(want, h);
     });
   }
-  bool ready_() noexcept {
-    // Disconnection first: its acquire (A5) makes the last producers' items visible.
-    const bool gone = core_.disconnected();
-    return gone || core_.any_readable() || core_.sealed();
-  }
   // Sealed (A10) and disconnected (A5) first: what is readable after them is everything.
   std::optional<Status> settle_() noexcept {
     const bool sealed = core_.sealed();
@@ -139,7 +134,7 @@ class BasicChannel : public ConsumerApi<BasicChannel<T, Wait>, T, Wait> {
     if (core_.any_readable()) return Status::ok;
     if (sealed) return Status::closed;
     if (gone) return Status::disconnected;
-    return std::nullopt;  // a producer registered again between the checks
+    return std::nullopt;  // nothing to report yet (a producer may have registered again)
   }
   detail::EventCount* data_event_() noexcept { return core_.data_event(); }
 

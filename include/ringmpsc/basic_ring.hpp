@@ -152,7 +152,6 @@ class BasicRing : public ProducerApi<BasicRing<T, Wait>, T, Wait>,
   RINGMPSC_ALWAYS_INLINE size_type drain_(size_type max, H& h) {
     return core_.drain(max, h);
   }
-  bool ready_() noexcept { return core_.has_readable() || core_.is_sealed(); }
   // Sealed first (A10): once sealed, what it finds readable after is everything.
   std::optional<Status> settle_() noexcept {
     const bool sealed = core_.is_sealed();

@@ -18,8 +18,8 @@ namespace ringmpsc {
 
 /// The consumer side, written once for every type that has one: Ring and StackRing
 /// (through BasicRing) and Channel and StackChannel (through BasicChannel). `Derived`
-/// supplies the non-blocking primitives (pop_, recv_, drain_), the readiness checks
-/// (ready_, settle_) and the event count a waiting consumer parks on (data_event_).
+/// supplies the non-blocking primitives (pop_, recv_, drain_), the readiness check
+/// (settle_) and the event count a waiting consumer parks on (data_event_).
 ///
 /// The verb rule (docs/api.md): `try_X` never blocks; `X` blocks until done, or until
 /// nothing more can come (closed, or for a channel disconnected); `try_X_for` and
@@ -138,13 +138,18 @@ class ConsumerApi {
     return wait_until(detail::deadline_after(timeout));
   }
   [[nodiscard]] Status wait_until(Deadline deadline) {
-    for (;;) {
-      Derived& d = self_();
-      if (!detail::wait_until<Wait>(d.data_event_(), [&d] { return d.ready_(); }, deadline))
-        return Status::timed_out;
-      if (const std::optional<Status> s = d.settle_()) return *s;
-      // Ready for a moment only (a producer registered again): wait on.
-    }
+    // The wait's predicate is the settling check itself, so the status it found is the
+    // answer: one sweep of the rings per check, none repeated after the wait.
+    Derived& d = self_();
+    std::optional<Status> settled;
+    const bool ready = detail::wait_until<Wait>(
+        d.data_event_(),
+        [&d, &settled] {
+          settled = d.settle_();
+          return settled.has_value();
+        },
+        deadline);
+    return ready ? *settled : Status::timed_out;
   }
 
  protected:

@@ -467,7 +467,7 @@ struct DisconnectedOrder : rl::test_suite<DisconnectedOrder, 2> {
 
 // ------------------------------------ a registration close() refuses is no producer ---
 // A Channel (rings made on first registration) with one place: one registration races
-// close(); the consumer waits (BusySpin: ready_() in a loop, then settle_()). A registration that close() refuses at its SC1 re-check, after it reserved a
+// close(); the consumer waits (BusySpin: settle_() in a loop). A registration that close() refuses at its SC1 re-check, after it reserved a
 // live count and gave it back, was never a producer: the consumer must be told `closed`,
 // never `disconnected`. A registration that succeeds may leave (its producer is dropped at
 // once), and then either is right.
@@ -505,7 +505,7 @@ struct RefusedNotCounted : rl::test_suite<RefusedNotCounted, 3> {
 // ------------------------------------------- a reconnection racing close() and a wait ---
 // A registered and was dropped before the threads: the channel is disconnected. Thread 0
 // registers B, pushes 7 and drops B; thread 1 closes; the consumer (BusySpin: wait() is
-// ready_() in a loop, then settle_()) waits until it is told `closed`, taking what each
+// settle_() in a loop) waits until it is told `closed`, taking what each
 // `ok` offers and waiting on after `disconnected`. A wait that started on the
 // disconnection must load sealed before it looks for items: if it looked first, B could
 // register, push and be sealed in by close() between the two loads, and `closed` would
