@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 33679c462fac90b0b457baeb54669aab191f2b256acfc79fc22104ad1f4f20e9521baf6f075bb8a647f070604a51d1786c5ae1c51087577246f27bd99f844ad3
+    SHA512 7874bf2ef3eddb8336ba4e48c27d2eb512d951cc8e86d1b8a391e4fdd2d4ff8b2e1daf6a707fb56bef6fe1efb624130c5fb1ddc94317bd1257b998abc3bf92eb
     HEAD_REF main
 )
 
