@@ -28,8 +28,14 @@ EVENT = INC + "detail/event_count.hpp"
 MUTANTS = [
     # --- the ring ---------------------------------------------------------------------
     ("free-off-by-one", "free space off by one", CORE,
-     "std::uint64_t free = cap - (tail - p_.cached_head);",
-     "std::uint64_t free = cap + 1 - (tail - p_.cached_head);"),
+     "    std::uint64_t free = p_.limit - tail;",
+     "    std::uint64_t free = p_.limit + 1 - tail;"),
+    ("reservation-limit-not-held", "a reservation does not hold the write limit at the tail", CORE,
+     "    p_.limit = tail;  // every write takes the slow path now, which reports the misuse\n", ""),
+    ("reservation-limit-not-restored", "the end of a reservation leaves the write limit at the old tail", CORE,
+     "    p_.limit = p_.saved_limit;\n", ""),
+    ("parks-bit-dropped", "a ring that parks its consumer does not mark its writes to notify", CORE,
+     "data != nullptr ? m | mode_parks : m & ~mode_parks", "m & ~mode_parks"),
     ("reserve-no-wrap-clamp", "reserve ignores the end of the ring", CORE,
      "std::min({n, free, static_cast<size_type>(p_.mask + 1 - idx)})",
      "std::min({n, free})"),

@@ -24,7 +24,7 @@ struct TestAccess {
   static void set_sequence(R& ring, std::uint64_t seq) {
     auto& r = core(ring);
     r.p_.tail.store(seq);
-    r.p_.cached_head = seq;
+    r.p_.limit = seq + r.capacity();
     r.c_.head.store(seq);
     r.c_.pos = seq;
     r.c_.hand_back_at = seq + r.c_.quantum;
@@ -47,7 +47,10 @@ struct TestAccess {
   template <class R>
   static std::uint64_t tail(const R& r) { return core(r).p_.tail.load(); }
   template <class R>
-  static std::uint64_t cached_head(const R& r) { return core(r).p_.cached_head; }
+  static std::uint64_t cached_head(const R& r) {
+    const auto& c = core(r);
+    return (c.reservation_open() ? c.p_.saved_limit : c.p_.limit) - c.capacity();
+  }
   template <class R>
   static std::uint64_t cached_tail(const R& r) { return core(r).c_.cached_tail; }
   /// The ring core of a channel's producer slot (nullptr before its first registration).

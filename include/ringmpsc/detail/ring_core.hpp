@@ -54,6 +54,7 @@ class RingCore {
   RingCore(T* slots, size_type capacity, bool metrics) noexcept {
     p_.slots = c_.slots = slots;
     p_.mask = c_.mask = capacity - 1;
+    p_.limit = capacity;
     c_.metrics = metrics;
     c_.quantum = c_.hand_back_at = release_quantum(capacity);
     AsymmetricFence::prepare();
@@ -88,6 +89,9 @@ class RingCore {
   void attach(EventCount* data, EventCount* space) noexcept {
     p_.notify_consumer = data;
     c_.notify_producer = space;
+    const std::uint8_t m = p_.mode.load(std::memory_order_relaxed);
+    p_.mode.store(static_cast<std::uint8_t>(data != nullptr ? m | mode_parks : m & ~mode_parks),
+                  std::memory_order_relaxed);
   }
   [[nodiscard]] EventCount* data_event() const noexcept { return p_.notify_consumer; }
   [[nodiscard]] EventCount* space_event() const noexcept { return c_.notify_producer; }
@@ -117,6 +121,8 @@ class RingCore {
     const size_type idx = static_cast<size_type>(tail & p_.mask);
     const size_type len = std::min({n, free, static_cast<size_type>(p_.mask + 1 - idx)});
     set_reserving_(true);
+    p_.saved_limit = p_.limit;
+    p_.limit = tail;  // every write takes the slow path now, which reports the misuse
     if constexpr (checker::enabled) checker::slots_claimed(p_.slots, p_.mask, tail, len);
     return {p_.slots + idx, len};
   }
@@ -129,6 +135,7 @@ class RingCore {
   bool end_claim(size_type k, DestroyFrom&& destroy_from) noexcept {
     bool published = false;
     const std::uint8_t mode = p_.mode.load(std::memory_order_relaxed);
+    p_.limit = p_.saved_limit;
     if (k == 0) {
       destroy_from(size_type{0});
     } else {
@@ -162,7 +169,7 @@ class RingCore {
       std::is_nothrow_constructible_v<T, Args&&...>) {
     RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
     const std::uint8_t mode = p_.mode.load(std::memory_order_relaxed);
-    if (!guard || !may_write_(mode)) return false;
+    if (!guard) return false;
     const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
     if (free_slots_(tail, 1) == 0) return false;
     T* const slot = p_.slots + (tail & p_.mask);
@@ -183,7 +190,7 @@ class RingCore {
       std::is_nothrow_copy_constructible_v<T>) {
     RINGMPSC_ROLE_GUARD(guard, p_.busy, "two threads used one producer at once");
     const std::uint8_t mode = p_.mode.load(std::memory_order_relaxed);
-    if (!guard || items.empty() || !may_write_(mode)) return 0;
+    if (!guard || items.empty()) return 0;
     const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
     const size_type n = std::min(items.size(), free_slots_(tail, items.size()));
     if (n == 0) return 0;
@@ -366,9 +373,11 @@ class RingCore {
 
   // ProducerState::mode: what a write does besides the bare protocol, in one byte that a
   // write loads once, so that the checks cost one load between them.
-  static constexpr std::uint8_t mode_reserving = 1;   // a Reservation is open
+  static constexpr std::uint8_t mode_reserving = 1;   // a Reservation is open (writes find
+                                                      // out through the limit, not this bit)
   static constexpr std::uint8_t mode_metrics = 2;     // count sends and publications
   static constexpr std::uint8_t mode_full_fence = 4;  // light fences are full fences
+  static constexpr std::uint8_t mode_parks = 8;       // notify_consumer is set
 
   void set_reserving_(bool on) noexcept {
     const std::uint8_t m = p_.mode.load(std::memory_order_relaxed);
@@ -376,13 +385,19 @@ class RingCore {
                   std::memory_order_relaxed);
   }
 
+  // Free slots from `tail`, refreshing the cached head (A2) only when the cached view
+  // shows fewer than `want`. A write while a reservation is open lands here (the limit is
+  // held at the tail) and is reported, and nothing is free for it.
   size_type free_slots_(std::uint64_t tail, size_type want) noexcept {
-    const std::uint64_t cap = p_.mask + 1;
-    std::uint64_t free = cap - (tail - p_.cached_head);
+    std::uint64_t free = p_.limit - tail;
     if (free < want) {
-      p_.cached_head = c_.head.load(std::memory_order_acquire);  // A2: pairs with R2
-      free = cap - (tail - p_.cached_head);
-      RINGMPSC_ASSERT(tail - p_.cached_head <= cap, "ring invariant: tail - head > capacity");
+      if (RINGMPSC_UNLIKELY(reservation_open())) {
+        contract_violation("write to a ring while its reservation is open");
+        return 0;
+      }
+      p_.limit = c_.head.load(std::memory_order_acquire) + p_.mask + 1;  // A2: pairs with R2
+      free = p_.limit - tail;
+      RINGMPSC_ASSERT(free <= p_.mask + 1, "ring invariant: tail - head > capacity");
     }
     return static_cast<size_type>(free);
   }
@@ -390,14 +405,6 @@ class RingCore {
   bool is_closed_relaxed_() const noexcept {
     // Relaxed: the close fences (F3/F4) order this load, not the load itself.
     return closed_.load(std::memory_order_relaxed);
-  }
-
-  bool may_write_(std::uint8_t mode) noexcept {
-    if (RINGMPSC_UNLIKELY((mode & mode_reserving) != 0)) {
-      contract_violation("write to a ring while its reservation is open");
-      return false;
-    }
-    return true;
   }
 
   void copy_in_(std::uint64_t tail, const T* items, size_type n) {
@@ -418,8 +425,7 @@ class RingCore {
   }
 
   void publish_(std::uint64_t tail, size_type n) noexcept {
-    RINGMPSC_ASSERT(tail + n - p_.cached_head <= p_.mask + 1,
-                    "ring invariant: publish past capacity");
+    RINGMPSC_ASSERT(n <= p_.limit - tail, "ring invariant: publish past capacity");
     if constexpr (checker::enabled) checker::slots_published(p_.slots, p_.mask, tail, n);
     p_.tail.store(tail + n, checker::r1_release);  // R1: publishes the slots; pairs
                                                    // with A1 in the consumer
@@ -430,7 +436,7 @@ class RingCore {
       p_.sent.add(n);
       p_.publications.add(1);
     }
-    if (p_.notify_consumer != nullptr)
+    if ((mode & mode_parks) != 0)
       p_.notify_consumer->notify((mode & mode_full_fence) != 0);  // F1 inside
   }
 
@@ -482,7 +488,11 @@ class RingCore {
   // every publication and others read rarely (the in-flight marker, the counters).
   struct alignas(cache_line) ProducerState {
     std::atomic<std::uint64_t> tail{0};
-    std::uint64_t cached_head = 0;  // producer's last view of head; <= real head
+    // The producer's last view of head (<= the real head) plus the capacity: the first
+    // sequence it may not write. Kept so, a write's space check is one subtraction. While a
+    // reservation is open it is held at the tail (saved in saved_limit), so that every
+    // write takes the slow path, which reports the misuse: the fast path tests nothing else.
+    std::uint64_t limit = 0;
     T* slots = nullptr;
     std::uint64_t mask = 0;
     EventCount* notify_consumer = nullptr;  // set by rings that park only
@@ -493,6 +503,7 @@ class RingCore {
     std::atomic<bool> busy{false};
 #endif
     alignas(cache_line / 2) std::atomic<std::uint32_t> writing{0};  // in-flight marker (R9)
+    std::uint64_t saved_limit = 0;  // limit while a reservation holds it at the tail
     Counter sent, publications;
   };
   // Consumer-owned: written only by the consumer; the producer reads `head` (A2). `pos`
