@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 7874bf2ef3eddb8336ba4e48c27d2eb512d951cc8e86d1b8a391e4fdd2d4ff8b2e1daf6a707fb56bef6fe1efb624130c5fb1ddc94317bd1257b998abc3bf92eb
+    SHA512 5466feb5179567e3a2ce5c2bb8438f8488f1e0dc359a2a6d0124f43cea486925dbcea0bb324d580d7ee180a3926c9c67c02279d4e2287c80bc35019908c165ab
     HEAD_REF main
 )
 
