@@ -338,6 +338,28 @@ TEST_CASE("readiness: close wakes every armed waiter", "[async][readiness][close
   }
 }
 
+TEST_CASE("readiness: a producer's space check while its reservation is open is no violation",
+          "[async][readiness]") {
+  // An open reservation holds the ring's write limit at the tail (writes then report the
+  // misuse); a readiness check only asks, and sees the space the reservation left.
+  test::ViolationRecorder violations;
+  Rg ring(Config{.ring_bits = 2});
+  REQUIRE(ring.try_push(1));
+  auto reservation = ring.try_reserve(3);
+  REQUIRE(reservation.size() == 3);
+  Readiness r = ringmpsc::producer_readiness(ring);
+  REQUIRE(r.check() == std::optional<Status>(Status::ok));
+  REQUIRE(violations.count() == 0);
+  reservation.emplace_back(2u);
+  reservation.emplace_back(3u);
+  reservation.emplace_back(4u);
+  REQUIRE(reservation.commit());
+  REQUIRE_FALSE(r.check().has_value());  // full now
+  REQUIRE(violations.count() == 0);
+  REQUIRE_FALSE(ring.try_push(5));  // full, not a violation
+  REQUIRE(violations.count() == 0);
+}
+
 TEST_CASE("readiness: the last producer leaving wakes an armed consumer (disconnected)",
           "[async][readiness]") {
   PhasedCh ch(Config{.ring_bits = 3, .max_producers = 2});

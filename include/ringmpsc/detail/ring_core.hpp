@@ -101,7 +101,16 @@ class RingCore {
   /// Free slots for a request of `want`, refreshing the cached head (A2) only when the
   /// cached copy shows fewer than `want` free.
   [[nodiscard]] size_type free_slots(size_type want) noexcept {
-    return free_slots_(p_.tail.load(std::memory_order_relaxed), want);
+    const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);  // own variable
+    if (!reservation_open()) return free_slots_(tail, want);
+    // A query (a readiness check) while the reservation holds the limit at the tail: the
+    // space as the held limit saw it, refreshed the same way; no contract violation.
+    std::uint64_t free = p_.saved_limit - tail;
+    if (free < want) {
+      p_.saved_limit = c_.head.load(std::memory_order_acquire) + p_.mask + 1;  // A2: pairs with R2
+      free = p_.saved_limit - tail;
+    }
+    return static_cast<size_type>(free);
   }
 
   [[nodiscard]] bool reservation_open() const noexcept {
