@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 5466feb5179567e3a2ce5c2bb8438f8488f1e0dc359a2a6d0124f43cea486925dbcea0bb324d580d7ee180a3926c9c67c02279d4e2287c80bc35019908c165ab
+    SHA512 a83d697f8be8a73d480055b891db39f3745ea98bf8c2928ecb9898387bb5d62cd48b747dfd86252b4bb7772a222634791864c70d8b65c9302acd3ef6bbd9a1c5
     HEAD_REF main
 )
 
