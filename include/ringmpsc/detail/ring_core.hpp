@@ -105,12 +105,8 @@ class RingCore {
     if (!reservation_open()) return free_slots_(tail, want);
     // A query (a readiness check) while the reservation holds the limit at the tail: the
     // space as the held limit saw it, refreshed the same way; no contract violation.
-    std::uint64_t free = p_.saved_limit - tail;
-    if (free < want) {
-      p_.saved_limit = c_.head.load(std::memory_order_acquire) + p_.mask + 1;  // A2: pairs with R2
-      free = p_.saved_limit - tail;
-    }
-    return static_cast<size_type>(free);
+    const std::uint64_t free = p_.saved_limit - tail;
+    return static_cast<size_type>(free < want ? refresh_limit_(p_.saved_limit, tail) : free);
   }
 
   [[nodiscard]] bool reservation_open() const noexcept {
@@ -404,11 +400,17 @@ class RingCore {
         contract_violation("write to a ring while its reservation is open");
         return 0;
       }
-      p_.limit = c_.head.load(std::memory_order_acquire) + p_.mask + 1;  // A2: pairs with R2
-      free = p_.limit - tail;
-      RINGMPSC_ASSERT(free <= p_.mask + 1, "ring invariant: tail - head > capacity");
+      free = refresh_limit_(p_.limit, tail);
     }
     return static_cast<size_type>(free);
+  }
+
+  // Sets `limit` (the write limit, or the one a reservation saved) from the consumer's
+  // head (A2) and returns the free slots from `tail` under it.
+  std::uint64_t refresh_limit_(std::uint64_t& limit, std::uint64_t tail) noexcept {
+    limit = c_.head.load(std::memory_order_acquire) + p_.mask + 1;  // A2: pairs with R2
+    RINGMPSC_ASSERT(limit - tail <= p_.mask + 1, "ring invariant: tail - head > capacity");
+    return limit - tail;
   }
 
   bool is_closed_relaxed_() const noexcept {
