@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 a83d697f8be8a73d480055b891db39f3745ea98bf8c2928ecb9898387bb5d62cd48b747dfd86252b4bb7772a222634791864c70d8b65c9302acd3ef6bbd9a1c5
+    SHA512 a6fab390bf1bbaf0ac5546d091eca51b13093fcb8f23d9ef15f8cd4d095ab22f9da0511e10512f3ae4779d6994f7e72ccae99600c17637a0857b1f44b1cd645b
     HEAD_REF main
 )
 
