@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cpu.hpp"
+#include "glue.hpp"
 
 namespace bench {
 
@@ -51,9 +52,9 @@ class InhouseRing {
 
   // ------------------------------------------------------------------ producer thread ---
 
-  bool try_push(const T& v) noexcept {
+  BENCH_INLINE bool try_push(const T& v) noexcept {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
-    if (t - cached_head_ > mask_) {
+    if (t - cached_head_ > mask_) [[unlikely]] {
       cached_head_ = head_.load(std::memory_order_acquire);
       if (t - cached_head_ > mask_) return false;
     }
@@ -62,7 +63,7 @@ class InhouseRing {
     return true;
   }
   /// Copies as many of v as fit; returns how many.
-  std::size_t try_send(std::span<const T> v) noexcept {
+  BENCH_INLINE std::size_t try_send(std::span<const T> v) noexcept {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
     std::uint64_t free = mask_ + 1 - (t - cached_head_);
     if (free < v.size()) {
@@ -79,9 +80,9 @@ class InhouseRing {
 
   // ------------------------------------------------------------------ consumer thread ---
 
-  bool try_pop(T& v) noexcept {
+  BENCH_INLINE bool try_pop(T& v) noexcept {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
-    if (h == cached_tail_) {
+    if (h == cached_tail_) [[unlikely]] {
       cached_tail_ = tail_.load(std::memory_order_acquire);
       if (h == cached_tail_) return false;
     }
@@ -90,7 +91,7 @@ class InhouseRing {
     return true;
   }
   /// Copies up to out.size() items out; returns how many.
-  std::size_t try_recv(std::span<T> out) noexcept {
+  BENCH_INLINE std::size_t try_recv(std::span<T> out) noexcept {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
     const std::size_t n = available_(h, out.size());
     const std::size_t idx = h & mask_, first = std::min<std::size_t>(n, mask_ + 1 - idx);
@@ -101,7 +102,7 @@ class InhouseRing {
   }
   /// Calls f on up to max published items in place, then one head update.
   template <class F>
-  std::size_t try_consume(F&& f, std::size_t max = unlimited) {
+  BENCH_INLINE std::size_t try_consume(F&& f, std::size_t max = unlimited) {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
     const std::size_t n = available_(h, max);
     for (std::size_t i = 0; i < n; ++i) f(slots_[(h + i) & mask_]);
@@ -114,7 +115,7 @@ class InhouseRing {
 
  private:
   // Reads the producer's tail only when the cached copy shows fewer than wanted.
-  std::size_t available_(std::uint64_t h, std::size_t max) noexcept {
+  BENCH_INLINE std::size_t available_(std::uint64_t h, std::size_t max) noexcept {
     if (cached_tail_ - h < max) cached_tail_ = tail_.load(std::memory_order_acquire);
     return static_cast<std::size_t>(std::min<std::uint64_t>(max, cached_tail_ - h));
   }
@@ -145,12 +146,12 @@ class InhouseFanIn {
   /// Producer i's ring (producer i's thread pushes into it).
   InhouseRing<T>& ring(unsigned i) noexcept { return *rings_[i]; }
 
-  bool try_pop(T& out) noexcept {
+  BENCH_INLINE bool try_pop(T& out) noexcept {
     return take_(1, [&out](InhouseRing<T>& r, std::size_t) {
              return static_cast<std::size_t>(r.try_pop(out));
            }) != 0;
   }
-  std::size_t try_recv(std::span<T> out) noexcept {
+  BENCH_INLINE std::size_t try_recv(std::span<T> out) noexcept {
     T* at = out.data();
     return take_(out.size(), [&at](InhouseRing<T>& r, std::size_t want) {
       const std::size_t n = r.try_recv({at, want});
@@ -159,7 +160,7 @@ class InhouseFanIn {
     });
   }
   template <class F>
-  std::size_t try_consume(F&& f, std::size_t max = unlimited) {
+  BENCH_INLINE std::size_t try_consume(F&& f, std::size_t max = unlimited) {
     return take_(max, [&f](InhouseRing<T>& r, std::size_t want) { return r.try_consume(f, want); });
   }
   std::size_t try_recv_for(std::span<T> out, std::chrono::nanoseconds timeout) {
@@ -168,7 +169,7 @@ class InhouseFanIn {
 
  private:
   template <class Take>
-  std::size_t take_(std::size_t max, Take&& take) {
+  BENCH_INLINE std::size_t take_(std::size_t max, Take&& take) {
     std::size_t total = 0;
     for (std::size_t k = 0; k < rings_.size() && total < max; ++k) {
       const std::size_t want = max - total;

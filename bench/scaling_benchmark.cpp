@@ -173,7 +173,7 @@ Entry entry(std::string name, const RunSpec& run, const QueueSpec& spec, std::si
 template <class T>
 auto pop_burst() {
   return [](auto& q) {
-    return [&q](Verifier<T>& v) {
+    return [&q](Verifier<T>& v) BENCH_LAMBDA_INLINE {
       T x{};
       std::size_t n = 0;
       while (n < 64 && q.pop(x)) {
@@ -188,8 +188,22 @@ auto pop_burst() {
 /// The consumer takes up to max items with the queue's best consumer API.
 template <class T>
 auto best_consume(std::size_t max) {
-  return [max](auto& q) { return [&q, max](Verifier<T>& v) { return q.consume(v, max); }; };
+  return [max](auto& q) {
+    return [&q, max](Verifier<T>& v) BENCH_LAMBDA_INLINE { return q.consume(v, max); };
+  };
 }
+
+/// One call of q.consumer() in style K per harness call (a functor rather than a lambda:
+/// a mutable lambda takes the inline attribute at different places in GCC and Clang).
+template <Take K, class Q, class T>
+struct StyleConsumer {
+  Q& q;
+  std::size_t n;
+  std::vector<T> buf;
+  BENCH_INLINE std::size_t operator()(Verifier<T>& v) {
+    return take_once<K>(q.consumer(), v, std::span<T>(buf), n);
+  }
+};
 
 /// The consumer calls q.consumer() in `style`, one API call per harness call.
 template <class Q, class T>
@@ -198,9 +212,8 @@ Entry style_entry(std::string name, const Options& o, const QueueSpec& spec, std
   Entry e = with_take(style.take, [&](auto k) {
     const RunSpec run = o.run(spec.producers, k == Take::recv_for);
     return entry<Q, T>(std::move(name), run, spec, batch, [n = style.n](Q& q) {
-      return [&q, n, buf = std::vector<T>(std::max<std::size_t>(n, 1))](Verifier<T>& v) mutable {
-        return take_once<decltype(k)::value>(q.consumer(), v, std::span<T>(buf), n);
-      };
+      using C = StyleConsumer<decltype(k)::value, Q, T>;
+      return C{q, n, std::vector<T>(std::max<std::size_t>(n, 1))};
     });
   });
   e.pair = style.name;
@@ -226,7 +239,7 @@ Entry zero_copy_entry(const Options& o, const QueueSpec& spec, std::size_t batch
                 [&](unsigned i, std::atomic<bool>& stop) {
                   return produce_zero_copy<T>(ring, i, stop, batch);
                 },
-                [&](Verifier<T>& v) {
+                [&](Verifier<T>& v) BENCH_LAMBDA_INLINE {
                   const auto view = ring.readable();
                   for (const T& x : view) v(x);
                   ring.advance(view.size());
