@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "cpu.hpp"
@@ -20,7 +21,13 @@ namespace bench {
 /// includes one steady_clock read); items is the number of round trips.
 template <class Q>
 Sample round_trips(const QueueSpec& spec, std::chrono::nanoseconds duration) {
-  Q ping(spec), pong(spec);
+  // Both queues on the heap, each in its own allocation. As locals, they shared pages with
+  // the measuring thread's stack frames (run_pinned runs it on this thread), and a queue's
+  // round trip then depended on how its state fell among them: ringmpsc::Ring measured
+  // 941-971 ns there and 731-862 on the heap in the far placement, the in-house ring
+  // 821-842 either way (docs/benchmarks.md, "Bulk and round trip").
+  const auto ping_owner = std::make_unique<Q>(spec), pong_owner = std::make_unique<Q>(spec);
+  Q &ping = *ping_owner, &pong = *pong_owner;
   std::vector<double> rtt;
   rtt.reserve(std::size_t{1} << 20);
   bool echoed_right = true;
