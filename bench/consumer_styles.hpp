@@ -10,7 +10,6 @@
 #include <type_traits>
 #include <vector>
 
-#include "glue.hpp"
 #include "protocol.hpp"
 
 namespace bench {
@@ -66,7 +65,8 @@ std::size_t count_of(const R& r) {
 /// One call of consumer c in style K; every item taken goes through v. `buf` holds the
 /// span of the recv styles; n is the style's size.
 template <Take K, class C, class T>
-BENCH_INLINE std::size_t take_once(C& c, Verifier<T>& v, std::span<T> buf, std::size_t n) {
+RINGMPSC_ALWAYS_INLINE std::size_t take_once(C& c, Verifier<T>& v, std::span<T> buf,
+                                          std::size_t n) {
   if constexpr (K == Take::pop) {
     T x{};
     if (!c.try_pop(x)) return 0;

@@ -17,8 +17,9 @@
 #include <type_traits>
 #include <vector>
 
+#include <ringmpsc/detail/platform.hpp>  // RINGMPSC_ALWAYS_INLINE, as for every queue here
+
 #include "cpu.hpp"
-#include "glue.hpp"
 
 namespace bench {
 
@@ -52,7 +53,7 @@ class InhouseRing {
 
   // ------------------------------------------------------------------ producer thread ---
 
-  BENCH_INLINE bool try_push(const T& v) noexcept {
+  RINGMPSC_ALWAYS_INLINE bool try_push(const T& v) noexcept {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
     if (t - cached_head_ > mask_) [[unlikely]] {
       cached_head_ = head_.load(std::memory_order_acquire);
@@ -63,7 +64,7 @@ class InhouseRing {
     return true;
   }
   /// Copies as many of v as fit; returns how many.
-  BENCH_INLINE std::size_t try_send(std::span<const T> v) noexcept {
+  RINGMPSC_ALWAYS_INLINE std::size_t try_send(std::span<const T> v) noexcept {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
     std::uint64_t free = mask_ + 1 - (t - cached_head_);
     if (free < v.size()) {
@@ -80,7 +81,7 @@ class InhouseRing {
 
   // ------------------------------------------------------------------ consumer thread ---
 
-  BENCH_INLINE bool try_pop(T& v) noexcept {
+  RINGMPSC_ALWAYS_INLINE bool try_pop(T& v) noexcept {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
     if (h == cached_tail_) [[unlikely]] {
       cached_tail_ = tail_.load(std::memory_order_acquire);
@@ -91,7 +92,7 @@ class InhouseRing {
     return true;
   }
   /// Copies up to out.size() items out; returns how many.
-  BENCH_INLINE std::size_t try_recv(std::span<T> out) noexcept {
+  RINGMPSC_ALWAYS_INLINE std::size_t try_recv(std::span<T> out) noexcept {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
     const std::size_t n = available_(h, out.size());
     const std::size_t idx = h & mask_, first = std::min<std::size_t>(n, mask_ + 1 - idx);
@@ -102,7 +103,7 @@ class InhouseRing {
   }
   /// Calls f on up to max published items in place, then one head update.
   template <class F>
-  BENCH_INLINE std::size_t try_consume(F&& f, std::size_t max = unlimited) {
+  RINGMPSC_ALWAYS_INLINE std::size_t try_consume(F&& f, std::size_t max = unlimited) {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
     const std::size_t n = available_(h, max);
     for (std::size_t i = 0; i < n; ++i) f(slots_[(h + i) & mask_]);
@@ -115,7 +116,7 @@ class InhouseRing {
 
  private:
   // Reads the producer's tail only when the cached copy shows fewer than wanted.
-  BENCH_INLINE std::size_t available_(std::uint64_t h, std::size_t max) noexcept {
+  RINGMPSC_ALWAYS_INLINE std::size_t available_(std::uint64_t h, std::size_t max) noexcept {
     if (cached_tail_ - h < max) cached_tail_ = tail_.load(std::memory_order_acquire);
     return static_cast<std::size_t>(std::min<std::uint64_t>(max, cached_tail_ - h));
   }
@@ -146,12 +147,12 @@ class InhouseFanIn {
   /// Producer i's ring (producer i's thread pushes into it).
   InhouseRing<T>& ring(unsigned i) noexcept { return *rings_[i]; }
 
-  BENCH_INLINE bool try_pop(T& out) noexcept {
+  RINGMPSC_ALWAYS_INLINE bool try_pop(T& out) noexcept {
     return take_(1, [&out](InhouseRing<T>& r, std::size_t) {
              return static_cast<std::size_t>(r.try_pop(out));
            }) != 0;
   }
-  BENCH_INLINE std::size_t try_recv(std::span<T> out) noexcept {
+  RINGMPSC_ALWAYS_INLINE std::size_t try_recv(std::span<T> out) noexcept {
     T* at = out.data();
     return take_(out.size(), [&at](InhouseRing<T>& r, std::size_t want) {
       const std::size_t n = r.try_recv({at, want});
@@ -160,7 +161,7 @@ class InhouseFanIn {
     });
   }
   template <class F>
-  BENCH_INLINE std::size_t try_consume(F&& f, std::size_t max = unlimited) {
+  RINGMPSC_ALWAYS_INLINE std::size_t try_consume(F&& f, std::size_t max = unlimited) {
     return take_(max, [&f](InhouseRing<T>& r, std::size_t want) { return r.try_consume(f, want); });
   }
   std::size_t try_recv_for(std::span<T> out, std::chrono::nanoseconds timeout) {
@@ -169,7 +170,7 @@ class InhouseFanIn {
 
  private:
   template <class Take>
-  BENCH_INLINE std::size_t take_(std::size_t max, Take&& take) {
+  RINGMPSC_ALWAYS_INLINE std::size_t take_(std::size_t max, Take&& take) {
     std::size_t total = 0;
     for (std::size_t k = 0; k < rings_.size() && total < max; ++k) {
       const std::size_t want = max - total;

@@ -7,6 +7,14 @@
 // and the peer registry (for_each_peer), the one list of the queues ringmpsc is compared
 // with. Each peer is compiled only when its Debian package is present (RINGMPSC_HAVE_*
 // from CMake).
+//
+// Every adapter's per-call function is forced inline (RINGMPSC_ALWAYS_INLINE), as are the
+// in-house rings' per-item calls and the harness's consumer routines, for every queue
+// alike. ringmpsc forces its own per-item paths inline, so a user's loop runs them in its
+// own frame; an adapter that GCC leaves out of line puts a call, a reload of the handle
+// and a verifier in memory between the loop and the queue, which a user does not pay.
+// Which adapters GCC left out of line depended on their size, so the larger queues paid
+// it and the small ones did not (docs/benchmarks.md, "Inlining of the per-item paths").
 #pragma once
 
 #include <algorithm>
@@ -23,7 +31,6 @@
 
 #include <ringmpsc/ringmpsc.hpp>
 
-#include "glue.hpp"
 #include "inhouse_ring.hpp"
 
 #if RINGMPSC_HAVE_ATOMIC_QUEUE
@@ -93,8 +100,8 @@ template <class Self, class T>
 struct SharedProducer {
   struct Producer {
     Self* q;
-    BENCH_INLINE bool push(const T& v) { return q->push_one(v); }
-    BENCH_INLINE std::size_t push_bulk(const T* v, std::size_t n) {
+    RINGMPSC_ALWAYS_INLINE bool push(const T& v) { return q->push_one(v); }
+    RINGMPSC_ALWAYS_INLINE std::size_t push_bulk(const T* v, std::size_t n) {
       if constexpr (Self::native_bulk) {
         return q->push_many(v, n);
       } else {
@@ -113,7 +120,7 @@ template <class Self, class T>
 class CopyOutConsumer {
  public:
   template <class F>
-  BENCH_INLINE std::size_t consume(F& f, std::size_t max) {
+  RINGMPSC_ALWAYS_INLINE std::size_t consume(F& f, std::size_t max) {
     Self& q = static_cast<Self&>(*this);
     if constexpr (requires(Self& s, T* out, std::size_t n) { s.pop_many(out, n); }) {
       if (buf_.size() < max) buf_.resize(std::min<std::size_t>(max, 1 << 16));
@@ -138,8 +145,10 @@ class CopyOutConsumer {
 /// A peer whose own calls are q.try_push(v) and q.try_pop(v), with q its Self::q.
 template <class Self, class T>
 struct TryPushPop : PeerDefaults, SharedProducer<Self, T>, CopyOutConsumer<Self, T> {
-  BENCH_INLINE bool push_one(const T& v) { return static_cast<Self*>(this)->q.try_push(v); }
-  BENCH_INLINE bool pop(T& v) { return static_cast<Self*>(this)->q.try_pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool push_one(const T& v) {
+    return static_cast<Self*>(this)->q.try_push(v);
+  }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return static_cast<Self*>(this)->q.try_pop(v); }
 };
 
 // ------------------------------------------------------------------------- ringmpsc ---
@@ -153,13 +162,15 @@ struct OneRing {
   explicit OneRing(Args&&... args) : ring(std::forward<Args>(args)...) {}
   struct Producer {
     R* r;
-    BENCH_INLINE bool push(const T& v) { return r->try_push(v); }
-    BENCH_INLINE std::size_t push_bulk(const T* v, std::size_t n) { return r->try_send({v, n}); }
+    RINGMPSC_ALWAYS_INLINE bool push(const T& v) { return r->try_push(v); }
+    RINGMPSC_ALWAYS_INLINE std::size_t push_bulk(const T* v, std::size_t n) {
+      return r->try_send({v, n});
+    }
   };
   Producer producer(unsigned) { return {&ring}; }
-  BENCH_INLINE bool pop(T& v) { return ring.try_pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return ring.try_pop(v); }
   template <class F>
-  BENCH_INLINE std::size_t consume(F& f, std::size_t max) {
+  RINGMPSC_ALWAYS_INLINE std::size_t consume(F& f, std::size_t max) {
     return ring.try_consume(f, max);
   }
   R& consumer() { return ring; }
@@ -179,7 +190,7 @@ struct OursRingCopying : OursRing<T>, CopyOutConsumer<OursRingCopying<T>, T> {
   static constexpr const char* name = "ringmpsc::Ring try_send/try_recv (copying)";
   using OursRing<T>::OursRing;
   using CopyOutConsumer<OursRingCopying<T>, T>::consume;
-  BENCH_INLINE std::size_t pop_many(T* out, std::size_t n) {
+  RINGMPSC_ALWAYS_INLINE std::size_t pop_many(T* out, std::size_t n) {
     return this->ring.try_recv(std::span<T>(out, n));
   }
 };
@@ -208,13 +219,15 @@ struct OursChannel {
   explicit OursChannel(const QueueSpec& s) : ch(s.config()) {}
   struct Producer {
     typename Ch::producer_type p;
-    BENCH_INLINE bool push(const T& v) { return p.try_push(v); }
-    BENCH_INLINE std::size_t push_bulk(const T* v, std::size_t n) { return p.try_send({v, n}); }
+    RINGMPSC_ALWAYS_INLINE bool push(const T& v) { return p.try_push(v); }
+    RINGMPSC_ALWAYS_INLINE std::size_t push_bulk(const T* v, std::size_t n) {
+      return p.try_send({v, n});
+    }
   };
   Producer producer(unsigned) { return {ch.register_producer().value()}; }
-  BENCH_INLINE bool pop(T& v) { return ch.try_pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return ch.try_pop(v); }
   template <class F>
-  BENCH_INLINE std::size_t consume(F& f, std::size_t max) {
+  RINGMPSC_ALWAYS_INLINE std::size_t consume(F& f, std::size_t max) {
     return ch.try_consume(f, max);
   }
   Ch& consumer() { return ch; }
@@ -228,7 +241,7 @@ struct OursChannelRecv : OursChannel<T, Wait>, CopyOutConsumer<OursChannelRecv<T
       std::string("ringmpsc::Channel try_recv (copy out, ") + wait_name<Wait>() + ")";
   using OursChannel<T, Wait>::OursChannel;
   using CopyOutConsumer<OursChannelRecv<T, Wait>, T>::consume;
-  BENCH_INLINE std::size_t pop_many(T* out, std::size_t n) {
+  RINGMPSC_ALWAYS_INLINE std::size_t pop_many(T* out, std::size_t n) {
     return this->ch.try_recv(std::span<T>(out, n));
   }
 };
@@ -254,10 +267,10 @@ struct Inhouse : PeerDefaults {
   explicit Inhouse(const QueueSpec& s) : fan(s.producers, s.slots) {}
   using Producer = typename InhouseSpsc<T>::Producer;
   Producer producer(unsigned i) { return {&fan.ring(i)}; }
-  BENCH_INLINE bool pop(T& v) { return fan.try_pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return fan.try_pop(v); }
   // In place, like ringmpsc's consumers: the ceiling is measured with its best API.
   template <class F>
-  BENCH_INLINE std::size_t consume(F& f, std::size_t max) {
+  RINGMPSC_ALWAYS_INLINE std::size_t consume(F& f, std::size_t max) {
     return fan.try_consume(f, max);
   }
   InhouseFanIn<T>& consumer() { return fan; }
@@ -272,8 +285,8 @@ struct RWQ : PeerDefaults, SharedProducer<RWQ<T>, T>, CopyOutConsumer<RWQ<T>, T>
   static constexpr unsigned roles = role::spsc | role::spsc_batch;
   moodycamel::ReaderWriterQueue<T> q;
   explicit RWQ(const QueueSpec& s) : q(s.slots) {}
-  BENCH_INLINE bool push_one(const T& v) { return q.try_enqueue(v); }
-  BENCH_INLINE bool pop(T& v) { return q.try_dequeue(v); }
+  RINGMPSC_ALWAYS_INLINE bool push_one(const T& v) { return q.try_enqueue(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return q.try_dequeue(v); }
 };
 #endif
 
@@ -285,10 +298,10 @@ struct BoostSpsc : PeerDefaults, SharedProducer<BoostSpsc<T>, T>, CopyOutConsume
   static constexpr unsigned roles = role::spsc | role::spsc_batch;
   boost::lockfree::spsc_queue<T> q;
   explicit BoostSpsc(const QueueSpec& s) : q(s.slots) {}
-  BENCH_INLINE bool push_one(const T& v) { return q.push(v); }
-  BENCH_INLINE std::size_t push_many(const T* v, std::size_t n) { return q.push(v, n); }
-  BENCH_INLINE bool pop(T& v) { return q.pop(v); }
-  BENCH_INLINE std::size_t pop_many(T* out, std::size_t n) { return q.pop(out, n); }
+  RINGMPSC_ALWAYS_INLINE bool push_one(const T& v) { return q.push(v); }
+  RINGMPSC_ALWAYS_INLINE std::size_t push_many(const T* v, std::size_t n) { return q.push(v, n); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return q.pop(v); }
+  RINGMPSC_ALWAYS_INLINE std::size_t pop_many(T* out, std::size_t n) { return q.pop(out, n); }
 };
 
 template <class T>
@@ -299,8 +312,8 @@ struct BoostQueue : PeerDefaults,
   static constexpr unsigned roles = role::spsc | role::mpsc;
   boost::lockfree::queue<T> q;
   explicit BoostQueue(const QueueSpec& s) : q(s.producers * s.slots) {}
-  BENCH_INLINE bool push_one(const T& v) { return q.bounded_push(v); }
-  BENCH_INLINE bool pop(T& v) { return q.pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool push_one(const T& v) { return q.bounded_push(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return q.pop(v); }
 };
 #endif
 
@@ -328,14 +341,14 @@ struct CQ : PeerDefaults, CopyOutConsumer<CQ<T>, T> {
   struct Producer {
     moodycamel::ConcurrentQueue<T>* q;
     std::unique_ptr<moodycamel::ProducerToken> tok;
-    BENCH_INLINE bool push(const T& v) { return q->try_enqueue(*tok, v); }
-    BENCH_INLINE std::size_t push_bulk(const T* v, std::size_t n) {
+    RINGMPSC_ALWAYS_INLINE bool push(const T& v) { return q->try_enqueue(*tok, v); }
+    RINGMPSC_ALWAYS_INLINE std::size_t push_bulk(const T* v, std::size_t n) {
       return q->try_enqueue_bulk(*tok, v, n) ? n : 0;
     }
   };
   Producer producer(unsigned) { return {&q, std::make_unique<moodycamel::ProducerToken>(q)}; }
-  BENCH_INLINE bool pop(T& v) { return q.try_dequeue(ctok, v); }
-  BENCH_INLINE std::size_t pop_many(T* out, std::size_t n) {
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return q.try_dequeue(ctok, v); }
+  RINGMPSC_ALWAYS_INLINE std::size_t pop_many(T* out, std::size_t n) {
     return q.try_dequeue_bulk(ctok, out, n);
   }
 };
@@ -375,15 +388,15 @@ struct MutexDeque : PeerDefaults,
   std::deque<T> d;
   std::size_t cap;
   explicit MutexDeque(const QueueSpec& s) : cap(s.producers * s.slots) {}
-  BENCH_INLINE bool push_one(const T& v) { return push_many(&v, 1) == 1; }
-  BENCH_INLINE std::size_t push_many(const T* v, std::size_t n) {
+  RINGMPSC_ALWAYS_INLINE bool push_one(const T& v) { return push_many(&v, 1) == 1; }
+  RINGMPSC_ALWAYS_INLINE std::size_t push_many(const T* v, std::size_t n) {
     std::lock_guard<std::mutex> g(m);
     n = std::min(n, cap - d.size());
     d.insert(d.end(), v, v + n);
     return n;
   }
-  BENCH_INLINE bool pop(T& v) { return pop_many(&v, 1) == 1; }
-  BENCH_INLINE std::size_t pop_many(T* out, std::size_t n) {
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return pop_many(&v, 1) == 1; }
+  RINGMPSC_ALWAYS_INLINE std::size_t pop_many(T* out, std::size_t n) {
     std::lock_guard<std::mutex> g(m);
     n = std::min(n, d.size());
     std::copy_n(d.begin(), n, out);

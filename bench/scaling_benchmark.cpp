@@ -173,7 +173,7 @@ Entry entry(std::string name, const RunSpec& run, const QueueSpec& spec, std::si
 template <class T>
 auto pop_burst() {
   return [](auto& q) {
-    return [&q](Verifier<T>& v) BENCH_LAMBDA_INLINE {
+    return [&q](Verifier<T>& v) RINGMPSC_LAMBDA_INLINE {
       T x{};
       std::size_t n = 0;
       while (n < 64 && q.pop(x)) {
@@ -189,7 +189,7 @@ auto pop_burst() {
 template <class T>
 auto best_consume(std::size_t max) {
   return [max](auto& q) {
-    return [&q, max](Verifier<T>& v) BENCH_LAMBDA_INLINE { return q.consume(v, max); };
+    return [&q, max](Verifier<T>& v) RINGMPSC_LAMBDA_INLINE { return q.consume(v, max); };
   };
 }
 
@@ -200,7 +200,7 @@ struct StyleConsumer {
   Q& q;
   std::size_t n;
   std::vector<T> buf;
-  BENCH_INLINE std::size_t operator()(Verifier<T>& v) {
+  RINGMPSC_ALWAYS_INLINE std::size_t operator()(Verifier<T>& v) {
     return take_once<K>(q.consumer(), v, std::span<T>(buf), n);
   }
 };
@@ -239,7 +239,7 @@ Entry zero_copy_entry(const Options& o, const QueueSpec& spec, std::size_t batch
                 [&](unsigned i, std::atomic<bool>& stop) {
                   return produce_zero_copy<T>(ring, i, stop, batch);
                 },
-                [&](Verifier<T>& v) BENCH_LAMBDA_INLINE {
+                [&](Verifier<T>& v) RINGMPSC_LAMBDA_INLINE {
                   const auto view = ring.readable();
                   for (const T& x : view) v(x);
                   ring.advance(view.size());

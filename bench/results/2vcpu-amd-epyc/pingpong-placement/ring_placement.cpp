@@ -8,16 +8,16 @@ template <class Wait>
 struct HeapRing {
   std::unique_ptr<ringmpsc::Ring<T, Wait>> ring;
   explicit HeapRing(const QueueSpec& s) : ring(std::make_unique<ringmpsc::Ring<T, Wait>>(s.config())) {}
-  struct Producer { ringmpsc::Ring<T, Wait>* r; BENCH_INLINE bool push(const T& v) { return r->try_push(v); } };
+  struct Producer { ringmpsc::Ring<T, Wait>* r; RINGMPSC_ALWAYS_INLINE bool push(const T& v) { return r->try_push(v); } };
   Producer producer(unsigned) { return {ring.get()}; }
-  BENCH_INLINE bool pop(T& v) { return ring->try_pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return ring->try_pop(v); }
 };
 struct HeapInhouse {
   std::unique_ptr<InhouseRing<T>> ring;
   explicit HeapInhouse(const QueueSpec& s) : ring(std::make_unique<InhouseRing<T>>(s.slots)) {}
-  struct Producer { InhouseRing<T>* r; BENCH_INLINE bool push(const T& v) { return r->try_push(v); } };
+  struct Producer { InhouseRing<T>* r; RINGMPSC_ALWAYS_INLINE bool push(const T& v) { return r->try_push(v); } };
   Producer producer(unsigned) { return {ring.get()}; }
-  BENCH_INLINE bool pop(T& v) { return ring->try_pop(v); }
+  RINGMPSC_ALWAYS_INLINE bool pop(T& v) { return ring->try_pop(v); }
 };
 int main() {
   using namespace ringmpsc::wait;
