@@ -1,6 +1,8 @@
 // Compile-time contracts (layout, noexcept) and the run-time contract-violation path.
 #include <thread>
 
+#include <ringmpsc/readiness.hpp>
+
 #include "catch.hpp"
 #include "rings.hpp"
 
@@ -52,6 +54,31 @@ TEST_CASE("writing while a reservation is open is a reported contract violation"
   REQUIRE(res.commit());
   REQUIRE(r.was_size() == 2);
   REQUIRE(r.try_push(9));
+}
+
+TEMPLATE_TEST_CASE("a space query while a reservation is open is no contract violation",
+                   "[contract][errors]", ringmpsc::wait::Blocking, ringmpsc::wait::Phased) {
+  // An open reservation holds the write limit at the tail, so writes report the misuse; a
+  // readiness check only asks, and sees the space the reservation was claimed from.
+  test::ViolationRecorder recorder;
+  ringmpsc::Ring<std::uint64_t, TestType> r(ringmpsc::Config{.ring_bits = 2});
+  REQUIRE(r.try_push(1));
+  auto res = r.try_reserve(3);
+  REQUIRE(res.size() == 3);
+  ringmpsc::Readiness ready = ringmpsc::producer_readiness(r);
+  REQUIRE(ready.check() == std::optional<ringmpsc::Status>(ringmpsc::Status::ok));
+  REQUIRE(test::ViolationRecorder::count() == 0);
+  res[0] = 2;
+  res[1] = 3;
+  res[2] = 4;
+  REQUIRE(res.commit());
+  REQUIRE_FALSE(ready.check().has_value());  // full now
+  REQUIRE_FALSE(r.try_push(5));               // full, not a violation
+  REQUIRE(test::ViolationRecorder::count() == 0);
+  std::uint64_t v = 0;
+  REQUIRE(r.try_pop(v));
+  REQUIRE(v == 1);
+  REQUIRE(ready.check() == std::optional<ringmpsc::Status>(ringmpsc::Status::ok));
 }
 
 TEST_CASE("a second thread using a producer while the first holds a reservation is caught",
