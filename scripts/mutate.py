@@ -61,8 +61,8 @@ MUTANTS = [
      "      static_cast<void>(head);"),
     ("emplace-publish-first", "try_emplace publishes before constructing", CORE,
      "      ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);\n"
-     "      publish_(tail, 1);",
-     "      publish_(tail, 1);\n"
+     "      scope.publish();",
+     "      scope.publish();\n"
      "      ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);"),
     ("size-unclamped", "was_size() not clamped to capacity()", CORE,
      "std::min<std::uint64_t>(tail - head, p_.mask + 1)", "tail - head"),
@@ -76,6 +76,15 @@ MUTANTS = [
      "    if (n > c_.cached_tail - head) return false;"),
     ("write-after-close", "a write does not check the closed flag", CORE,
      "      open_ = !ring_.is_closed_relaxed_();", "      open_ = true;"),
+    ("marker-at-start", "a write's in-flight marker names its start, not its end", CORE,
+     "      ring_.p_.writing.store(tail + n, std::memory_order_relaxed);",
+     "      ring_.p_.writing.store(tail, std::memory_order_relaxed);"),
+    ("marker-kept-when-refused", "a write that does not publish leaves its in-flight marker set", CORE,
+     "      if (!published_) ring_.p_.writing.store(tail_, std::memory_order_relaxed);",
+     "      static_cast<void>(published_);"),
+    ("a9-relaxed", "A9: close() reads the tail relaxed when it waits for writes", CORE,
+     "p_.tail.load(std::memory_order_acquire);  // A9: pairs with R1",
+     "p_.tail.load(std::memory_order_relaxed);  // A9: pairs with R1"),
     ("fence-mode-dropped", "a ring's light fences are compiler barriers without membarrier too", CORE,
      "(AsymmetricFence::light_is_full() ? mode_full_fence : 0)", "0"),
     ("metrics-mode-dropped", "a ring with metrics on does not count its writes", CORE,

@@ -459,6 +459,30 @@ TEST_CASE("close is final on a ring: push racing close", "[edge][close][stress]"
   }
 }
 
+TEST_CASE("a write refused by close() leaves nothing in flight", "[edge][close]") {
+  // A refused write set the in-flight marker before it read the closed flag; it must take
+  // it back, or a close() that read the marker would wait for a publication that never
+  // comes.
+  ringmpsc::Ring<std::uint64_t> ring(Config{.ring_bits = 3});
+  REQUIRE(ring.try_push(1));
+  auto res = ring.try_reserve(2);
+  REQUIRE(res.size() == 2);
+  res.emplace_back(std::uint64_t{2});
+  ring.close();
+  REQUIRE_FALSE(res.commit());  // closed: nothing published
+  REQUIRE_FALSE(test::TestAccess::writing(ring));
+  REQUIRE_FALSE(ring.try_push(3));
+  const std::uint64_t batch[] = {4, 5};
+  REQUIRE(ring.try_send(batch) == 0);
+  REQUIRE_FALSE(test::TestAccess::writing(ring));
+  REQUIRE(test::TestAccess::tail(ring) == 1);
+  ring.close();  // a second close() returns too
+  std::uint64_t v = 0;
+  REQUIRE(ring.pop(v) == Status::ok);
+  REQUIRE(v == 1);
+  REQUIRE(ring.pop(v) == Status::closed);
+}
+
 // ------------------------------------------------- registration racing close and failure ---
 
 namespace {

@@ -101,13 +101,18 @@ TEST_CASE("a throwing constructor publishes nothing", "[lifetime][exceptions]") 
     REQUIRE(r.try_emplace(1u));
     REQUIRE_THROWS_AS(r.try_emplace(2u, true), std::runtime_error);
     REQUIRE(r.was_size() == 1);
+    // The write that threw is no longer in flight: close() would wait for it otherwise.
+    REQUIRE_FALSE(test::TestAccess::writing(r));
     // try_send: the copy of the second element throws; nothing of that call is published.
     const test::Throwing items[] = {test::Throwing(3), test::Throwing(test::Throwing::kThrowOnCopy)};
     REQUIRE_THROWS_AS(r.try_send(items), std::runtime_error);
     REQUIRE(r.was_size() == 1);
+    REQUIRE_FALSE(test::TestAccess::writing(r));
+    r.close();  // returns: no write left in flight
     std::vector<std::uint64_t> got;
     r.try_consume([&](const test::Throwing& t) { got.push_back(t.value); });
     REQUIRE(got == std::vector<std::uint64_t>{1});
+    REQUIRE(r.is_closed());
   }
   CHECK(test::Throwing::alive == 0);
 }

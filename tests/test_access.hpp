@@ -24,6 +24,7 @@ struct TestAccess {
   static void set_sequence(R& ring, std::uint64_t seq) {
     auto& r = core(ring);
     r.p_.tail.store(seq);
+    r.p_.writing.store(seq);  // no write in flight: the marker at the tail
     r.p_.limit = seq + r.capacity();
     r.c_.head.store(seq);
     r.c_.pos = seq;
@@ -89,9 +90,9 @@ struct TestAccess {
     const auto& c = core(r);
     return (c.p_.mode.load() & c.mode_full_fence) != 0;
   }
-  /// The ring's in-flight marker (set inside a write).
+  /// Whether a write is in flight: the in-flight marker lies beyond the tail.
   template <class R>
-  static bool writing(const R& r) { return core(r).p_.writing.load() != 0; }
+  static bool writing(const R& r) { return core(r).writing_(); }
   /// The event count a channel's consumer parks on.
   template <class T, class W>
   static const EventCount& data_event(const BasicChannel<T, W>& ch) {

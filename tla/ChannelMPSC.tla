@@ -23,12 +23,14 @@
 (*                 back and wakes the consumer when that makes the channel *)
 (*                 disconnected                                            *)
 (*   write         BeginSend (in-flight marker, F3, load the ring's       *)
-(*                 closed flag) -> EndSend (R1 publish, R9 clear marker,  *)
+(*                 closed flag) -> EndSend (R1 publish, reaching the      *)
+(*                 marker,                                                 *)
 (*                 notify); the same critical section around a commit:    *)
-(*                 BeginCommit -> EndCommit (R1, R9, the reservation      *)
+(*                 BeginCommit -> EndCommit (R1, the reservation          *)
 (*                 ends, notify; a dropped Producer's slot then retires)  *)
 (*   close()       CloseStore (closed, every ring's flag; SC2 loads of the *)
-(*                 ring pointers) -> Seal (F4, A9: every marker clear;     *)
+(*                 ring pointers) -> Seal (F4, A9: every tail at its       *)
+(*                 marker;                                                 *)
 (*                 R10 sealed; wake)                                       *)
 (*   consumer wait Park (sleep unless ready), or Check (no park: the       *)
 (*                 readiness fd's check) -> WaitLoad (A10 sealed, then     *)
@@ -39,7 +41,7 @@
 (*                                                                         *)
 (* Memory model: interleaving (sequential consistency). Every race here is *)
 (* a Dekker pair ordered by a fence pair or seq_cst accesses (F3/F4,       *)
-(* SC1/SC2) or a release/acquire chain (R1/A1, R4/A4, R5/A5, R9/A9,        *)
+(* SC1/SC2) or a release/acquire chain (R1/A1, R1/A9, R4/A4, R5/A5,        *)
 (* R10/A10), which is what makes interleaving sound for them; what a       *)
 (* missing fence does on a store-buffer machine is Wakeup.tla's subject.   *)
 (* The event count is abstracted to its proven contract (Wakeup.tla): Park *)
@@ -84,7 +86,7 @@ VARIABLES
   slotState,   \* Slot -> "free" | "active" | "retired"          (R4/A4)
   allocated,   \* Slot -> ring pointer published                  (R7, SC1)
   ring,        \* Slot -> published, unconsumed items, oldest first
-  inflight,    \* Slot -> the ring's in-flight marker             (F3, R9/A9)
+  inflight,    \* Slot -> the ring's in-flight marker lies beyond its tail (F3, R1/A9)
   reserving,   \* Slot -> a reservation is open on the ring (the producer thread's flag)
   orphaned,    \* Slot -> its Producer was dropped with the reservation open
   ringClosed,  \* Slot -> the ring's closed flag (set by close())
@@ -280,7 +282,8 @@ Drop(p) ==
   /\ UNCHANGED <<allocated, ring, inflight, reserving, ringClosed, hadProducer, closed,
                  sealed, closer, delivered, cSealed, cGone, cGoneIds, cReadable, discIds>>
 
-\* A write (try_push/emplace/send) begins: the in-flight marker is set, F3, the ring's
+\* A write (try_push/emplace/send) begins: the in-flight marker is set to the end of the
+\* write (tail + 1), F3, the ring's
 \* closed flag is loaded. Closed, full, or a reservation open: it fails without effect
 \* (stuttering, omitted). Else it goes on to publish.
 BeginSend(p) ==
@@ -292,7 +295,7 @@ BeginSend(p) ==
   /\ UNCHANGED <<slotState, allocated, ring, reserving, orphaned, ringClosed, live,
                  hadProducer, closed, sealed, closer, delivered, consumerVars>>
 
-\* R1 (the item is published), R9 (the marker is cleared), notify (F1 inside).
+\* R1 (the item is published: the tail reaches the marker), notify (F1 inside).
 EndSend(p) ==
   /\ P(p).pc = "writing"
   /\ LET s == SlotOf(p) IN
@@ -346,7 +349,7 @@ BeginCommit(p) ==
   /\ UNCHANGED <<allocated, ring, ringClosed, hadProducer, closed, sealed, closer, delivered,
                  cSealed, cGone, cGoneIds, cReadable, discIds>>
 
-\* R1 (the item is published as the reserving Producer's), R9 (marker cleared), the
+\* R1 (the item is published as the reserving Producer's; the tail reaches the marker), the
 \* reservation ends, notify; an orphaned reservation then retires the slot (R4, R5).
 EndCommit(p) ==
   /\ P(p).pc = "committing"
@@ -387,7 +390,8 @@ CloseStore ==
   /\ UNCHANGED <<slotState, allocated, ring, inflight, reserving, orphaned, producers, live,
                  hadProducer, sealed, delivered, consumerVars>>
 
-\* F4; waits until every ring's in-flight marker is clear (A9); sealed (R10); wakes all.
+\* F4; waits until every ring's tail has reached its in-flight marker (A9); sealed (R10);
+\* wakes all.
 Seal ==
   /\ closer = "sealing"
   /\ MUTANT = "noWaitInflight" \/ \A s \in Slot : ~inflight[s]

@@ -1,6 +1,6 @@
 // The channel (ChannelCore with its rings) under Relacy: registration racing a drop and
 // close (A4/R4, R5, SC1/SC2), reuse of a ring only after it is drained and after the
-// reservation a dropped producer left open has ended, and close is final (F3/F4, R9/A9,
+// reservation a dropped producer left open has ended, and close is final (F3/F4, R1/A9,
 // R10/A10). docs/relacy.md gives each test's bound and what it covers.
 #include <relacy/relacy_std.hpp>
 

@@ -51,8 +51,8 @@ struct alignas(cache_line) ChannelSlot {
 /// disconnection, and close. Owns no ring; the public channel types make them.
 ///
 /// Labels (docs/memory-ordering.md): R4/A4 slot state, R5/A5 live count, R7/A7 ring
-/// pointers, R8/A8 high-water mark, F4/A9 close waiting for writers, R10/A10 the seal,
-/// SC1/SC2 registration racing close.
+/// pointers, R8/A8 high-water mark, F4/A9 close waiting for writers (each ring's tail up to
+/// its in-flight marker), R10/A10 the seal, SC1/SC2 registration racing close.
 template <class T>
 class ChannelCore {
  public:

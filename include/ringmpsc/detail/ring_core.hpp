@@ -33,7 +33,8 @@ struct TestAccess;  // defined only by the test suite (starts a ring at a chosen
 /// Sequences are unbounded u64 counters (slot = sequence & mask): at 10^10 messages per
 /// second they wrap after 58 years, so head and tail never alias (no ABA).
 ///
-/// Labels (docs/memory-ordering.md): R1/A1 tail, R2/A2 head, R9/A9 the in-flight marker,
+/// Labels (docs/memory-ordering.md): R1/A1 tail, R2/A2 head, A9 close() reading the tail
+/// up to the in-flight marker,
 /// F3/F4 the close fences, R10/A10 the seal.
 template <class T>
 class RingCore {
@@ -145,10 +146,10 @@ class RingCore {
       destroy_from(size_type{0});
     } else {
       const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
-      WriteScope scope(*this, mode);
+      WriteScope scope(*this, mode, tail, k);
       if (scope.open()) {
         destroy_from(k);
-        publish_(tail, k);
+        scope.publish();
         published = true;
       } else {
         destroy_from(size_type{0});
@@ -179,10 +180,10 @@ class RingCore {
     if (free_slots_(tail, 1) == 0) return false;
     T* const slot = p_.slots + (tail & p_.mask);
     {
-      WriteScope scope(*this, mode);
+      WriteScope scope(*this, mode, tail, 1);
       if (!scope.open()) return false;
       ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);
-      publish_(tail, 1);
+      scope.publish();
     }
     after_publish_(1, mode);
     return true;
@@ -200,10 +201,10 @@ class RingCore {
     const size_type n = std::min(items.size(), free_slots_(tail, items.size()));
     if (n == 0) return 0;
     {
-      WriteScope scope(*this, mode);
+      WriteScope scope(*this, mode, tail, n);
       if (!scope.open()) return 0;
       copy_in_(tail, items.data(), n);
-      publish_(tail, n);
+      scope.publish();
     }
     after_publish_(n, mode);
     return n;
@@ -328,10 +329,11 @@ class RingCore {
   }
 
   /// Second step, after mark_closed() and one F4 (AsymmetricFence::heavy()): waits until a
-  /// write that passed its check before the flag was set has published (A9: pairs with R9).
-  /// Writes are short (the constructor or copy of the items), so this waits briefly.
+  /// write that passed its check before the flag was set has published: until the tail
+  /// (A9: pairs with R1) reaches the in-flight marker (the end of the last write that set
+  /// it). Writes are short (the constructor or copy of the items), so this waits briefly.
   void wait_writers() const noexcept {
-    for (unsigned spins = 0; p_.writing.load(std::memory_order_acquire) != 0; ++spins) {
+    for (unsigned spins = 0; writing_(); ++spins) {
       if (spins < 64) {
         cpu_relax();
       } else {
@@ -357,24 +359,50 @@ class RingCore {
   friend struct TestAccess;
 
   // The in-flight marker around every write (docs/memory-ordering.md, "close is final"):
-  // set, F3, then read the closed flag. Either close() sees the marker after its F4 and
-  // waits for the publication, or this write sees the flag and fails without effect.
+  // the sequence the write will publish up to, set before F3 and the read of the closed
+  // flag. Either close() sees the marker after its F4 and waits until the tail reaches it,
+  // or this write sees the flag and fails without effect. The write's own publication (R1)
+  // ends the scope, so a write that publishes stores the marker once; one that does not
+  // (closed, or T's constructor threw) takes the marker back to the tail.
   class WriteScope {
    public:
-    WriteScope(RingCore& r, std::uint8_t mode) noexcept : ring_(r) {
-      ring_.p_.writing.store(1, std::memory_order_relaxed);
+    RINGMPSC_ALWAYS_INLINE WriteScope(RingCore& r, std::uint8_t mode, std::uint64_t tail,
+                                      size_type n) noexcept
+        : ring_(r), tail_(tail), n_(n) {
+      ring_.p_.writing.store(tail + n, std::memory_order_relaxed);
       AsymmetricFence::light((mode & mode_full_fence) != 0);  // F3: pairs with F4 in close()
       open_ = !ring_.is_closed_relaxed_();
     }
-    ~WriteScope() { ring_.p_.writing.store(0, std::memory_order_release); }  // R9: pairs with A9
+    RINGMPSC_ALWAYS_INLINE ~WriteScope() {
+      // Relaxed: close() waits for nothing a write that did not publish wrote.
+      if (!published_) ring_.p_.writing.store(tail_, std::memory_order_relaxed);
+    }
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
     [[nodiscard]] bool open() const noexcept { return open_; }
+    /// Publishes the write's n slots (R1), which ends it for close().
+    RINGMPSC_ALWAYS_INLINE void publish() noexcept {
+      ring_.publish_(tail_, n_);
+      published_ = true;
+    }
 
    private:
     RingCore& ring_;
+    std::uint64_t tail_;
+    size_type n_;
     bool open_ = false;
+    bool published_ = false;
   };
+
+  // Whether a write that set the in-flight marker has not published yet: the marker (any
+  // order: only its value is used) lies beyond the tail (A9, acquire: pairs with R1, so the
+  // write's slots are visible once it returns false). Modular: the marker is at most
+  // `capacity` ahead of the tail, and never behind it.
+  bool writing_() const noexcept {
+    const std::uint64_t marker = p_.writing.load(std::memory_order_relaxed);
+    const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);  // A9: pairs with R1
+    return static_cast<std::int64_t>(marker - tail) > 0;
+  }
 
   // ProducerState::mode: what a write does besides the bare protocol, in one byte that a
   // write loads once, so that the checks cost one load between them.
@@ -513,7 +541,9 @@ class RingCore {
 #if RINGMPSC_DEBUG
     std::atomic<bool> busy{false};
 #endif
-    alignas(cache_line / 2) std::atomic<std::uint32_t> writing{0};  // in-flight marker (R9)
+    // The in-flight marker: the end (tail + n) of the last write that set it; == tail when
+    // no write is in flight (WriteScope).
+    alignas(cache_line / 2) std::atomic<std::uint64_t> writing{0};
     std::uint64_t saved_limit = 0;  // limit while a reservation holds it at the tail
     Counter sent, publications;
   };
