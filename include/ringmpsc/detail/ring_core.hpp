@@ -147,7 +147,7 @@ class RingCore {
     } else {
       const std::uint64_t tail = p_.tail.load(std::memory_order_relaxed);
       WriteScope scope(*this, mode, tail, k);
-      if (scope.open()) {
+      if (RINGMPSC_LIKELY(scope.open())) {
         destroy_from(k);
         scope.publish();
         published = true;
@@ -181,7 +181,7 @@ class RingCore {
     T* const slot = p_.slots + (tail & p_.mask);
     {
       WriteScope scope(*this, mode, tail, 1);
-      if (!scope.open()) return false;
+      if (RINGMPSC_UNLIKELY(!scope.open())) return false;  // closed: resets the marker
       ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);
       scope.publish();
     }
@@ -202,7 +202,7 @@ class RingCore {
     if (n == 0) return 0;
     {
       WriteScope scope(*this, mode, tail, n);
-      if (!scope.open()) return 0;
+      if (RINGMPSC_UNLIKELY(!scope.open())) return 0;
       copy_in_(tail, items.data(), n);
       scope.publish();
     }
@@ -379,6 +379,9 @@ class RingCore {
     }
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
+    // Callers test it as unlikely: the refused path stores (the marker's reset), and without
+    // the hint the compiler may lay that path out as the straight line and the publication
+    // as a taken branch (docs/benchmarks.md, "Regimes").
     [[nodiscard]] bool open() const noexcept { return open_; }
     /// Publishes the write's n slots (R1), which ends it for close().
     RINGMPSC_ALWAYS_INLINE void publish() noexcept {
