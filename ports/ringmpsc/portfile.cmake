@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 a6fab390bf1bbaf0ac5546d091eca51b13093fcb8f23d9ef15f8cd4d095ab22f9da0511e10512f3ae4779d6994f7e72ccae99600c17637a0857b1f44b1cd645b
+    SHA512 86e84e7fcada88e45c8707f2d6093a7f8f3cd0a8d88a9eb2aa8550b72bbca452f5748a036d6c8a9fb9bd5f52eb1caa23961feb0f9a94232028f68c111d91af94
     HEAD_REF main
 )
 
