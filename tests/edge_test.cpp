@@ -470,11 +470,12 @@ TEST_CASE("a write refused by close() leaves nothing in flight", "[edge][close]"
   res.emplace_back(std::uint64_t{2});
   ring.close();
   REQUIRE_FALSE(res.commit());  // closed: nothing published
-  REQUIRE_FALSE(test::TestAccess::writing(ring));
+  REQUIRE(test::TestAccess::write_end(ring) == 1);  // back at the tail, not merely behind it
   REQUIRE_FALSE(ring.try_push(3));
   const std::uint64_t batch[] = {4, 5};
   REQUIRE(ring.try_send(batch) == 0);
-  REQUIRE_FALSE(test::TestAccess::writing(ring));
+  REQUIRE(test::TestAccess::write_end(ring) == 1);
+  REQUIRE_FALSE(test::TestAccess::write_in_flight(ring));
   REQUIRE(test::TestAccess::tail(ring) == 1);
   ring.close();  // a second close() returns too
   std::uint64_t v = 0;

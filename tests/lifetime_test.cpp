@@ -1,5 +1,6 @@
 // Element lifetime: every construction has exactly one destruction, whether an item is
 // consumed, left in the ring, or abandoned in a reservation; move-only and throwing types.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -101,17 +102,43 @@ TEST_CASE("a throwing constructor publishes nothing", "[lifetime][exceptions]") 
     REQUIRE(r.try_emplace(1u));
     REQUIRE_THROWS_AS(r.try_emplace(2u, true), std::runtime_error);
     REQUIRE(r.was_size() == 1);
-    // The write that threw is no longer in flight: close() would wait for it otherwise.
-    REQUIRE_FALSE(test::TestAccess::writing(r));
+    // The write that threw is no longer in flight (its marker is back at the tail): close()
+    // would wait for it otherwise.
+    REQUIRE(test::TestAccess::write_end(r) == test::TestAccess::tail(r));
     // try_send: the copy of the second element throws; nothing of that call is published.
     const test::Throwing items[] = {test::Throwing(3), test::Throwing(test::Throwing::kThrowOnCopy)};
     REQUIRE_THROWS_AS(r.try_send(items), std::runtime_error);
     REQUIRE(r.was_size() == 1);
-    REQUIRE_FALSE(test::TestAccess::writing(r));
+    REQUIRE(test::TestAccess::write_end(r) == test::TestAccess::tail(r));
     r.close();  // returns: no write left in flight
     std::vector<std::uint64_t> got;
     r.try_consume([&](const test::Throwing& t) { got.push_back(t.value); });
     REQUIRE(got == std::vector<std::uint64_t>{1});
+    REQUIRE(r.is_closed());
+  }
+  CHECK(test::Throwing::alive == 0);
+}
+
+TEST_CASE("close() returns after writes across 2^64, one thrown and one refused", "[lifetime][exceptions]") {
+  // The in-flight marker and the tail are compared modulo 2^64: a write that does not
+  // publish must take the marker back to the tail exactly, here where the tail has wrapped.
+  test::Throwing::alive = 0;
+  {
+    ringmpsc::Ring<test::Throwing> r(ringmpsc::Config{.ring_bits = 3});
+    const std::uint64_t start = std::numeric_limits<std::uint64_t>::max() - 2;
+    test::TestAccess::set_sequence(r, start);
+    for (std::uint64_t i = 0; i < 5; ++i) REQUIRE(r.try_emplace(i));
+    REQUIRE(test::TestAccess::tail(r) == start + 5);  // wrapped past 2^64
+    REQUIRE_THROWS_AS(r.try_emplace(5u, true), std::runtime_error);
+    REQUIRE(test::TestAccess::write_end(r) == test::TestAccess::tail(r));
+    r.close();  // returns: nothing in flight
+    REQUIRE_FALSE(r.try_emplace(6u));  // refused: closed
+    REQUIRE(test::TestAccess::write_end(r) == test::TestAccess::tail(r));
+    r.close();  // and again
+    std::vector<std::uint64_t> got;
+    r.try_consume([&](const test::Throwing& t) { got.push_back(t.value); });
+    REQUIRE(got == std::vector<std::uint64_t>{0, 1, 2, 3, 4});
+    REQUIRE(r.was_empty());
     REQUIRE(r.is_closed());
   }
   CHECK(test::Throwing::alive == 0);

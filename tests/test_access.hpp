@@ -24,7 +24,7 @@ struct TestAccess {
   static void set_sequence(R& ring, std::uint64_t seq) {
     auto& r = core(ring);
     r.p_.tail.store(seq);
-    r.p_.writing.store(seq);  // no write in flight: the marker at the tail
+    r.p_.write_end.store(seq);  // no write in flight: the marker at the tail
     r.p_.limit = seq + r.capacity();
     r.c_.head.store(seq);
     r.c_.pos = seq;
@@ -92,7 +92,11 @@ struct TestAccess {
   }
   /// Whether a write is in flight: the in-flight marker lies beyond the tail.
   template <class R>
-  static bool writing(const R& r) { return core(r).writing_(); }
+  static bool write_in_flight(const R& r) { return core(r).write_in_flight_(); }
+  /// The in-flight marker: the end of the last write that set it (the tail when no write
+  /// is in flight).
+  template <class R>
+  static std::uint64_t write_end(const R& r) { return core(r).p_.write_end.load(); }
   /// The event count a channel's consumer parks on.
   template <class T, class W>
   static const EventCount& data_event(const BasicChannel<T, W>& ch) {

@@ -285,7 +285,9 @@ Drop(p) ==
 \* A write (try_push/emplace/send) begins: the in-flight marker is set to the end of the
 \* write (tail + 1), F3, the ring's
 \* closed flag is loaded. Closed, full, or a reservation open: it fails without effect
-\* (stuttering, omitted). Else it goes on to publish.
+\* (stuttering, omitted; in the code a write refused by `closed` raises the marker and
+\* takes it back to the tail, which can only delay Seal, and the spec has no liveness
+\* property to see that). Else it goes on to publish.
 BeginSend(p) ==
   /\ P(p).status = "live" /\ P(p).pc = "none" /\ P(p).sent < MAX_SENT
   /\ LET s == SlotOf(p) IN

@@ -281,7 +281,7 @@ struct Replay {
       REQUIRE(ring->reservation_open() == reserving);
       REQUIRE(test::TestAccess::orphaned(*ring) == orphaned);
       REQUIRE(ring->is_closed() == ring_closed);
-      REQUIRE_FALSE(test::TestAccess::writing(*ring));
+      REQUIRE(test::TestAccess::write_end(*ring) == test::TestAccess::tail(*ring));  // none in flight
     }
     REQUIRE(ch.ring_count() == rings);
     for (const auto& kv : st.at("producers").at("#map")) {

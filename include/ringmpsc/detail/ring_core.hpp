@@ -33,9 +33,8 @@ struct TestAccess;  // defined only by the test suite (starts a ring at a chosen
 /// Sequences are unbounded u64 counters (slot = sequence & mask): at 10^10 messages per
 /// second they wrap after 58 years, so head and tail never alias (no ABA).
 ///
-/// Labels (docs/memory-ordering.md): R1/A1 tail, R2/A2 head, A9 close() reading the tail
-/// up to the in-flight marker,
-/// F3/F4 the close fences, R10/A10 the seal.
+/// Labels (docs/memory-ordering.md): R1/A1 tail, R2/A2 head, F3/F4 the close fences, A9
+/// close() reading the tail up to the in-flight marker, R10/A10 the seal.
 template <class T>
 class RingCore {
   static_assert(!std::is_reference_v<T> && !std::is_const_v<T> && std::is_object_v<T>,
@@ -333,7 +332,7 @@ class RingCore {
   /// (A9: pairs with R1) reaches the in-flight marker (the end of the last write that set
   /// it). Writes are short (the constructor or copy of the items), so this waits briefly.
   void wait_writers() const noexcept {
-    for (unsigned spins = 0; writing_(); ++spins) {
+    for (unsigned spins = 0; write_in_flight_(); ++spins) {
       if (spins < 64) {
         cpu_relax();
       } else {
@@ -369,13 +368,13 @@ class RingCore {
     RINGMPSC_ALWAYS_INLINE WriteScope(RingCore& r, std::uint8_t mode, std::uint64_t tail,
                                       size_type n) noexcept
         : ring_(r), tail_(tail), n_(n) {
-      ring_.p_.writing.store(tail + n, std::memory_order_relaxed);
+      ring_.p_.write_end.store(tail + n, std::memory_order_relaxed);
       AsymmetricFence::light((mode & mode_full_fence) != 0);  // F3: pairs with F4 in close()
       open_ = !ring_.is_closed_relaxed_();
     }
     RINGMPSC_ALWAYS_INLINE ~WriteScope() {
       // Relaxed: close() waits for nothing a write that did not publish wrote.
-      if (!published_) ring_.p_.writing.store(tail_, std::memory_order_relaxed);
+      if (!published_) ring_.p_.write_end.store(tail_, std::memory_order_relaxed);
     }
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
@@ -398,11 +397,12 @@ class RingCore {
   };
 
   // Whether a write that set the in-flight marker has not published yet: the marker (any
-  // order: only its value is used) lies beyond the tail (A9, acquire: pairs with R1, so the
-  // write's slots are visible once it returns false). Modular: the marker is at most
-  // `capacity` ahead of the tail, and never behind it.
-  bool writing_() const noexcept {
-    const std::uint64_t marker = p_.writing.load(std::memory_order_relaxed);
+  // order: only its value is used) lies beyond the tail (A9, acquire: pairs with R1). At any
+  // moment the marker is the tail or at most `capacity` ahead of it; the two loads, taken
+  // at different moments, may see a marker older than the tail, never by 2^63, so the
+  // signed difference orders them exactly.
+  bool write_in_flight_() const noexcept {
+    const std::uint64_t marker = p_.write_end.load(std::memory_order_relaxed);
     const std::uint64_t tail = p_.tail.load(std::memory_order_acquire);  // A9: pairs with R1
     return static_cast<std::int64_t>(marker - tail) > 0;
   }
@@ -546,7 +546,7 @@ class RingCore {
 #endif
     // The in-flight marker: the end (tail + n) of the last write that set it; == tail when
     // no write is in flight (WriteScope).
-    alignas(cache_line / 2) std::atomic<std::uint64_t> writing{0};
+    alignas(cache_line / 2) std::atomic<std::uint64_t> write_end{0};
     std::uint64_t saved_limit = 0;  // limit while a reservation holds it at the tail
     Counter sent, publications;
   };
@@ -575,7 +575,7 @@ class RingCore {
                 "consumer state must own whole 128-byte blocks");
   static_assert(offsetof(ProducerState, tail) == 0 && offsetof(ConsumerState, head) == 0,
                 "the hot index leads its block");
-  static_assert(offsetof(ProducerState, writing) >= 64,
+  static_assert(offsetof(ProducerState, write_end) >= 64,
                 "the in-flight marker stays off the line the consumer reads");
 
   ProducerState p_;
