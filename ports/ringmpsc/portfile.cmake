@@ -7,7 +7,7 @@ vcpkg_from_github(
     REF "v${VERSION}"
     # SHA512 of GitHub's v${VERSION} tag archive, from `scripts/release_sha512.sh v${VERSION}`;
     # it moves with "version" in vcpkg.json (docs/releasing.md). 0 until that tag exists.
-    SHA512 86e84e7fcada88e45c8707f2d6093a7f8f3cd0a8d88a9eb2aa8550b72bbca452f5748a036d6c8a9fb9bd5f52eb1caa23961feb0f9a94232028f68c111d91af94
+    SHA512 c79bc368d50d0acd2bfa412308ad965c9fd649e144016bfe16f9d3f61af7c73bfaebd8e85de2918b4dbac02f109709dfbe58f3abbec30ec900a5ff0a8a95f81d
     HEAD_REF main
 )
 
